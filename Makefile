@@ -1,0 +1,67 @@
+# Two commands: `make start` (run the platform) and `make test` (run every test).
+# Both build what they need first; re-running is safe and keeps all data.
+SHELL := /bin/bash
+.DEFAULT_GOAL := start
+
+# Learners' servers run this environment as their own Unix users, so as root it lives in
+# a world-readable system path (DESIGN §6); without root (dev mode) inside the checkout.
+SYSTEM_PYTHON ?= /usr/bin/python3.11
+UID_NOW := $(shell id -u)
+VENV ?= $(if $(filter 0,$(UID_NOW)),/opt/asn-ambon/venv,$(CURDIR)/.venv)
+PY := $(VENV)/bin/python
+PYTEST_ARGS ?=
+
+.PHONY: start test setup system-deps browser-deps python-deps node-deps learner-package clean-venv
+
+start: setup
+	$(PY) -m asnhub start
+
+test: setup browser-deps
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+setup: system-deps python-deps node-deps learner-package
+
+# Debian packages the platform needs; installed only when missing (needs root).
+system-deps:
+	@missing=""; \
+	[ -x "$(SYSTEM_PYTHON)" ] || missing="$$missing python3.11"; \
+	$(SYSTEM_PYTHON) -c 'import ensurepip, venv' 2>/dev/null || missing="$$missing python3.11-venv"; \
+	command -v node >/dev/null || missing="$$missing nodejs"; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$(UID_NOW)" != 0 ]; then echo "Missing system packages:$$missing (install them as root)"; exit 1; fi; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+# Chromium for the browser tests (Playwright drives Debian's build, never downloads one).
+browser-deps:
+	@if ! command -v chromium >/dev/null; then \
+	  if [ "$(UID_NOW)" != 0 ]; then echo "Browser tests need Debian's chromium (apt-get install chromium)"; exit 1; fi; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	fi
+
+python-deps: $(VENV)/.requirements-installed
+
+$(VENV)/.requirements-installed: requirements.txt
+	umask 022; [ -x "$(PY)" ] || $(SYSTEM_PYTHON) -m venv "$(VENV)"
+	umask 022; "$(PY)" -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch "$@"
+
+node-deps: node_modules/.installed
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch "$@"
+
+# The package lesson notebooks import, installed (not linked) so learners can read it
+# even when this checkout is in a private directory.
+LEARNER_SOURCES := pyproject.toml $(shell find belajar -name '*.py' 2>/dev/null)
+learner-package: $(VENV)/.learner-installed
+
+$(VENV)/.learner-installed: $(LEARNER_SOURCES) $(VENV)/.requirements-installed
+	umask 022; "$(PY)" -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation --force-reinstall .
+	rm -rf build *.egg-info
+	touch "$@"
+
+clean-venv:
+	rm -rf "$(VENV)"

@@ -1,0 +1,119 @@
+"""Apply a validated roster: platform database, log-in credentials, Unix users.
+
+Idempotent: importing the same roster twice changes nothing. Existing accounts keep
+their passwords and files; people missing from a new roster are deactivated, not
+deleted (their scores and learning hours stay). New accounts get a random initial
+password, returned to the caller to hand out once.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import secrets
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import bcrypt
+from sqlalchemy import select
+
+from kompetensi.db import Employee, Unit, session_factory, utcnow
+
+from . import hubdb, unixusers
+from .roster import RosterRow
+
+
+@dataclass(frozen=True)
+class NewAccount:
+    username: str
+    password: str
+    role: str
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created: list[NewAccount]
+    updated: int
+    deactivated: list[str]
+    unix_created: list[str]
+
+
+def new_password() -> str:
+    # 16 characters from a 64-symbol alphabet: 96 bits, never in a common-password list.
+    return secrets.token_urlsafe(12)
+
+
+def apply(settings: dict, rows: list[RosterRow]) -> ImportResult:
+    isolation = not settings["hub"]["dev_mode"]
+    unix_created: list[str] = []
+    if isolation:
+        unixusers.require_root("Membuat akun Unix peserta (creating learners' Unix users)")
+        prefix, home_base = settings["unix"]["user_prefix"], settings["unix"]["home_base"]
+        for row in rows:
+            name = unixusers.unix_name(row.username, prefix)
+            if unixusers.ensure_user(name, home_base):
+                unix_created.append(name)
+
+    platform = session_factory(settings["database"]["platform_url"])
+    hub = hubdb.session_factory(settings["database"]["hub_url"])
+    with platform() as pdb, hub() as hdb:
+        for code, name in {r.unit_code: r.unit_name for r in rows}.items():
+            pdb.merge(Unit(code=code, name=name))
+        existing = {e.username: e for e in pdb.scalars(select(Employee))}
+        updated = 0
+        for row in rows:
+            values = dict(
+                nip=row.nip, name=row.name, unit_code=row.unit_code, position=row.position,
+                position_type=row.position_type, grade=row.grade, status=row.status,
+                role=row.role, active=True,
+            )
+            emp = existing.get(row.username)
+            if emp is None:
+                pdb.add(Employee(username=row.username, **values))
+            elif any(getattr(emp, k) != v for k, v in values.items()):
+                for key, value in values.items():
+                    setattr(emp, key, value)
+                emp.updated_at = utcnow()
+                updated += 1
+        listed = {r.username for r in rows}
+        deactivated = []
+        for username, emp in existing.items():
+            if username not in listed and emp.active:
+                emp.active = False
+                emp.updated_at = utcnow()
+                deactivated.append(username)
+
+        created = []
+        have_credentials = hubdb.usernames_with_credentials(hdb)
+        for row in rows:
+            if row.username not in have_credentials:
+                password = new_password()
+                hubdb.add_credentials(hdb, row.username, bcrypt.hashpw(password.encode(), bcrypt.gensalt()))
+                created.append(NewAccount(row.username, password, row.role))
+        pdb.flush()
+        hdb.flush()
+        pdb.commit()
+        hdb.commit()
+    return ImportResult(created, updated, deactivated, unix_created)
+
+
+def write_credentials(path: Path, accounts: list[NewAccount]) -> None:
+    """Append new initial passwords to a root-only CSV (username,password,role), atomically."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    rows: list[list[str]] = []
+    if path.exists():
+        with path.open(newline="", encoding="utf-8") as f:
+            rows = [r for r in csv.reader(f)][1:]
+    rows += [[a.username, a.password, a.role] for a in accounts]
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".cred-")
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w", newline="", encoding="utf-8") as f:
+            writer = csv.writer(f, lineterminator="\n")
+            writer.writerow(["username", "password", "role"])
+            writer.writerows(rows)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,196 @@
+"""Platform settings: embedded defaults, one optional YAML file, a schema check.
+
+The file (default ``settings.yaml`` next to ``jupyterhub_config.py``, or the path in
+``$ASN_SETTINGS``) only needs the keys an operator wants to change; everything else
+comes from :data:`DEFAULTS`. A bad key or value stops the start with the key path and
+the reason, before anything is created.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SETTINGS_ENV = "ASN_SETTINGS"
+DEFAULT_SETTINGS_FILE = REPO_ROOT / "settings.yaml"
+
+DEFAULTS: dict[str, Any] = {
+    # Generated state (databases, secrets, credentials) lives under one directory.
+    "data_dir": "var",
+    "hub": {
+        "ip": "127.0.0.1",
+        "port": 8000,
+        "base_url": "/",
+        # Development without isolation: every learner server runs as the operator's own
+        # Unix user. Only for a laptop; the hub pages then carry a warning banner.
+        "dev_mode": False,
+    },
+    "roster": {
+        # Path to a roster CSV (see README "Memuat roster"). Empty: the demo roster.
+        "file": "",
+    },
+    "accounts": {
+        "min_password_length": 10,
+        "check_common_password": True,
+        "allowed_failed_logins": 5,
+        "lockout_seconds": 600,
+        "open_signup": False,
+    },
+    "unix": {
+        # NIPs are all digits; Debian refuses such user names, so every hub user maps to
+        # "<prefix><username>" on the system (see asnhub.unixusers).
+        "user_prefix": "asn-",
+        "home_base": "/home",
+    },
+    "culler": {"enabled": True, "timeout_seconds": 3600, "every_seconds": 300},
+    "ui": {"default_url": "/lab", "locale": "id_ID"},
+    "service": {"name": "kompetensi", "port": 10101},
+    "database": {
+        # SQLAlchemy URLs; empty means a SQLite file under data_dir.
+        "hub_url": "",
+        "platform_url": "",
+    },
+}
+
+_PORT = {"type": "integer", "minimum": 1, "maximum": 65535}
+_POS_INT = {"type": "integer", "minimum": 1}
+
+
+def _section(properties: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "object", "additionalProperties": False, "properties": properties}
+
+
+SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    **_section(
+        {
+            "data_dir": {"type": "string", "minLength": 1},
+            "hub": _section(
+                {
+                    "ip": {"type": "string", "minLength": 1},
+                    "port": _PORT,
+                    "base_url": {"type": "string", "pattern": "^/(.*/)?$"},
+                    "dev_mode": {"type": "boolean"},
+                }
+            ),
+            "roster": _section({"file": {"type": "string"}}),
+            "accounts": _section(
+                {
+                    "min_password_length": {"type": "integer", "minimum": 8},
+                    "check_common_password": {"type": "boolean"},
+                    "allowed_failed_logins": _POS_INT,
+                    "lockout_seconds": _POS_INT,
+                    "open_signup": {"type": "boolean"},
+                }
+            ),
+            "unix": _section(
+                {
+                    "user_prefix": {"type": "string", "pattern": "^[a-z][a-z0-9-]{0,9}$"},
+                    "home_base": {"type": "string", "pattern": "^/"},
+                }
+            ),
+            "culler": _section(
+                {
+                    "enabled": {"type": "boolean"},
+                    "timeout_seconds": {"type": "integer", "minimum": 60},
+                    "every_seconds": {"type": "integer", "minimum": 10},
+                }
+            ),
+            "ui": _section(
+                {
+                    "default_url": {"type": "string", "pattern": "^/"},
+                    "locale": {"type": "string", "enum": ["id_ID", "en"]},
+                }
+            ),
+            "service": _section(
+                {"name": {"type": "string", "pattern": "^[a-z][a-z0-9-]*$"}, "port": _PORT}
+            ),
+            "database": _section(
+                {"hub_url": {"type": "string"}, "platform_url": {"type": "string"}}
+            ),
+        }
+    ),
+}
+
+
+class SettingsError(ValueError):
+    """A settings file that cannot be used; the message names the file, key and reason."""
+
+
+def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """Return a new dict: ``override`` over ``base``, recursively; inputs untouched."""
+    merged = copy.deepcopy(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = copy.deepcopy(value)
+    return merged
+
+
+def validate(raw: Any, source: str = "settings") -> None:
+    """Raise SettingsError listing every problem in ``raw`` (a parsed settings file)."""
+    if raw is None:
+        return
+    validator = jsonschema.Draft202012Validator(SCHEMA)
+    errors = sorted(validator.iter_errors(raw), key=lambda e: list(e.absolute_path))
+    if not errors:
+        return
+    lines = []
+    for error in errors:
+        key = ".".join(str(p) for p in error.absolute_path) or "(root)"
+        if error.validator == "additionalProperties":
+            unknown = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+            reason = f"unknown key(s) {', '.join(unknown)}; allowed: " + ", ".join(
+                sorted(error.schema.get("properties", {}))
+            )
+            lines.append(f"{source}: {key}: {reason}")
+        else:
+            lines.append(f"{source}: {key}: {error.message}")
+    raise SettingsError("Pengaturan tidak valid (invalid settings):\n  " + "\n  ".join(lines))
+
+
+def settings_path() -> Path:
+    return Path(os.environ.get(SETTINGS_ENV) or DEFAULT_SETTINGS_FILE)
+
+
+def load(path: Path | str | None = None) -> dict[str, Any]:
+    """Defaults merged with the settings file (if it exists), validated and resolved.
+
+    Relative paths (data_dir, roster.file) are resolved against the repository root so
+    the hub, the CLI and the tests agree whatever their working directory.
+    """
+    explicit = path is not None or bool(os.environ.get(SETTINGS_ENV))
+    path = Path(path) if path is not None else settings_path()
+    raw: Any = {}
+    if path.exists():
+        try:
+            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except yaml.YAMLError as exc:
+            raise SettingsError(f"{path}: not valid YAML: {exc}") from exc
+    elif explicit:
+        raise SettingsError(f"{path}: settings file not found")
+    validate(raw, str(path))
+    return resolve(deep_merge(DEFAULTS, raw or {}))
+
+
+def resolve(settings: dict[str, Any]) -> dict[str, Any]:
+    """Make paths absolute and fill database URLs from the data directory."""
+    settings = copy.deepcopy(settings)
+    data_dir = Path(settings["data_dir"])
+    if not data_dir.is_absolute():
+        data_dir = REPO_ROOT / data_dir
+    settings["data_dir"] = str(data_dir)
+    roster_file = settings["roster"]["file"]
+    if roster_file and not Path(roster_file).is_absolute():
+        settings["roster"]["file"] = str(REPO_ROOT / roster_file)
+    db = settings["database"]
+    db["hub_url"] = db["hub_url"] or f"sqlite:///{data_dir / 'jupyterhub.sqlite'}"
+    db["platform_url"] = db["platform_url"] or f"sqlite:///{data_dir / 'kompetensi.sqlite'}"
+    return settings

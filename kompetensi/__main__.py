@@ -1,0 +1,24 @@
+"""Run the competency service as JupyterHub starts it (``python -m kompetensi``)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from urllib.parse import urlparse
+
+from tornado.log import enable_pretty_logging
+
+from .app import make_app
+
+
+async def main() -> None:
+    enable_pretty_logging()
+    url = urlparse(os.environ.get("JUPYTERHUB_SERVICE_URL", "http://127.0.0.1:10101"))
+    prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/services/kompetensi/")
+    app = make_app(os.environ["KOMPETENSI_DB_URL"], prefix)
+    app.listen(url.port, url.hostname)
+    await asyncio.Event().wait()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

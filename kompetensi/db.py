@@ -1,0 +1,103 @@
+"""The platform database: roster (units, employees) and account safety state.
+
+The competency service owns this database; the roster import and the authenticator
+write to it through the functions here. SQLite by default, any SQLAlchemy URL works.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    create_engine,
+    event,
+)
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+
+ROLES = ("learner", "trainer", "hr", "admin")
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Unit(Base):
+    """An organisational unit (OPD), e.g. Dinas Kependudukan dan Pencatatan Sipil."""
+
+    __tablename__ = "units"
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+
+class Employee(Base):
+    """One roster row: an ASN (or staff member) and their platform role."""
+
+    __tablename__ = "employees"
+    username: Mapped[str] = mapped_column(String(64), primary_key=True)
+    nip: Mapped[str] = mapped_column(String(18), unique=True, index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    unit_code: Mapped[str] = mapped_column(ForeignKey("units.code"), index=True)
+    position: Mapped[str] = mapped_column(String(200))
+    position_type: Mapped[str] = mapped_column(String(40))
+    grade: Mapped[str] = mapped_column(String(10))  # golongan, e.g. III/a or IX (PPPK)
+    status: Mapped[str] = mapped_column(String(8))  # PNS | PPPK
+    role: Mapped[str] = mapped_column(String(16))  # one of ROLES
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    def as_identity(self) -> dict:
+        return {
+            "username": self.username,
+            "nip": self.nip,
+            "name": self.name,
+            "unit": {"code": self.unit_code},
+            "position": self.position,
+            "position_type": self.position_type,
+            "status": self.status,
+            "role": self.role,
+            "active": self.active,
+        }
+
+
+class LoginFailure(Base):
+    """Failed-login counter per user name; persisted so a hub restart keeps lockouts."""
+
+    __tablename__ = "login_failures"
+    username: Mapped[str] = mapped_column(String(64), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, future=True)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def session_factory(url: str) -> sessionmaker[Session]:
+    """Create the schema if needed and return a session factory for ``url``."""
+    engine = make_engine(url)
+    Base.metadata.create_all(engine)
+    return sessionmaker(engine, expire_on_commit=False)
