@@ -162,6 +162,43 @@ def _check_row(line: int, rec: dict[str, str]) -> tuple[RosterRow | None, list[R
     return row, []
 
 
+def _cross_row_errors(
+    line: int,
+    rec: dict[str, str],
+    seen_nip: dict[str, int],
+    seen_user: dict[str, int],
+    unit_names: dict[str, tuple[str, int]],
+) -> list[RowError]:
+    """Duplicates and unit-name conflicts against earlier rows (even if this row has
+    other errors, so one pass reports everything)."""
+    errors = []
+    nip = nipmod.normalize(rec.get("nip", ""))
+    username = rec.get("username", "").lower() or nip
+    code, unit_name = rec.get("unit_kode", "").upper(), rec.get("unit_nama", "")
+    if nip and nip in seen_nip:
+        errors.append(RowError(line, "nip", f"duplikat, sudah ada di baris {seen_nip[nip]}"))
+    elif username and username in seen_user:
+        errors.append(
+            RowError(line, "username", f"duplikat, sudah ada di baris {seen_user[username]}")
+        )
+    known = unit_names.get(code)
+    if code and unit_name and known and known[0] != unit_name:
+        errors.append(
+            RowError(
+                line,
+                "unit_nama",
+                f"'{unit_name}' berbeda dengan '{known[0]}' untuk kode {code} di baris {known[1]}",
+            )
+        )
+    if nip:
+        seen_nip.setdefault(nip, line)
+    if username:
+        seen_user.setdefault(username, line)
+    if code and unit_name:
+        unit_names.setdefault(code, (unit_name, line))
+    return errors
+
+
 def parse(text: str, source: str = "roster") -> list[RosterRow]:
     """Every row of ``text`` checked; raises RosterError with all problems, or returns rows."""
     text = text.lstrip("\ufeff")
@@ -189,28 +226,9 @@ def parse(text: str, source: str = "roster") -> list[RosterRow]:
             continue
         row, row_errors = _check_row(line, clean)
         errors += row_errors
-        if row is None:
-            continue
-        if row.nip in seen_nip:
-            errors.append(RowError(line, "nip", f"duplikat, sudah ada di baris {seen_nip[row.nip]}"))
-        elif row.username in seen_user:
-            errors.append(
-                RowError(line, "username", f"duplikat, sudah ada di baris {seen_user[row.username]}")
-            )
-        known = unit_names.get(row.unit_code)
-        if known and known[0] != row.unit_name:
-            errors.append(
-                RowError(
-                    line,
-                    "unit_nama",
-                    f"'{row.unit_name}' berbeda dengan '{known[0]}' untuk kode "
-                    f"{row.unit_code} di baris {known[1]}",
-                )
-            )
-        seen_nip.setdefault(row.nip, line)
-        seen_user.setdefault(row.username, line)
-        unit_names.setdefault(row.unit_code, (row.unit_name, line))
-        rows.append(row)
+        errors += _cross_row_errors(line, clean, seen_nip, seen_user, unit_names)
+        if row is not None:
+            rows.append(row)
     if errors:
         raise RosterError(source, errors)
     if not rows:

@@ -8,6 +8,7 @@ the hub's own log in the test output.
 from __future__ import annotations
 
 import csv
+import itertools
 import os
 import pwd
 import shutil
@@ -26,6 +27,7 @@ import yaml
 from asnhub.settings import deep_merge
 
 REPO = Path(__file__).resolve().parents[2]
+_PREFIXES = itertools.count()
 
 
 def free_port() -> int:
@@ -75,7 +77,7 @@ class Hub:
 
 def make_settings(root: Path, overrides: dict | None = None) -> dict:
     """Settings for a throw-away hub under ``root``; ``overrides`` deep-merged on top."""
-    prefix = f"t{os.getpid() % 10000}-"
+    prefix = f"t{os.getpid() % 10000}{next(_PREFIXES)}-"  # unique per hub, <= 10 chars
     settings = {
         "data_dir": str(root / "var"),
         "hub": {"port": free_port(), "ip": "127.0.0.1"},

@@ -1,0 +1,71 @@
+"""The hub configuration built against an empty Config(), no hub running."""
+
+import sys
+
+from traitlets.config import Config
+
+from asnhub import configure, roles, settings
+
+
+def build(overrides=None):
+    c = Config()
+    configure.apply(c, settings.resolve(settings.deep_merge(settings.DEFAULTS, overrides or {})))
+    return c
+
+
+def test_authenticator_policy():
+    c = build()
+    assert c.JupyterHub.authenticator_class == "asnhub.auth.RosterAuthenticator"
+    auth = c.RosterAuthenticator
+    assert auth.open_signup is False and auth.enable_signup is False
+    assert auth.allowed_failed_logins == 5 and auth.seconds_before_next_try == 600
+    assert auth.minimum_password_length >= 10
+    assert auth.manage_groups is True
+    assert auth.allow_existing_users is False
+
+
+def test_spawner_isolated_by_default_with_lab():
+    c = build()
+    assert c.JupyterHub.spawner_class == "asnhub.spawner.RosterSpawner"
+    assert c.RosterSpawner.user_prefix == "asn-"
+    assert c.Spawner.default_url == "/lab"
+    assert c.Spawner.cmd == [str(__import__("pathlib").Path(sys.executable).parent / "jupyterhub-singleuser")]
+    assert "access:services!service=kompetensi" in c.Spawner.server_token_scopes
+    assert "announcement" not in c.JupyterHub.template_vars
+
+
+def test_dev_mode_is_flagged():
+    c = build({"hub": {"dev_mode": True}})
+    assert c.JupyterHub.spawner_class == "asnhub.spawner.DevSpawner"
+    assert "MODE PENGEMBANGAN" in c.JupyterHub.template_vars["announcement"]
+
+
+def test_roles_least_privilege():
+    c = build()
+    by_name = {r["name"]: r for r in c.JupyterHub.load_roles}
+    for group in ("learner", "trainer", "hr", "admin"):
+        role = by_name[f"{group}-role"]
+        assert role["groups"] == [group]
+        assert role["scopes"] == ["access:services!service=kompetensi"]
+    granted = {s for r in c.JupyterHub.load_roles for s in r["scopes"]}
+    # nothing that could escalate: no groups/users/admin scopes to any role
+    assert not any(s.split("!")[0] in {"admin:users", "admin:groups", "groups", "users", "admin-ui"}
+                   for s in granted)
+    assert set(by_name["idle-culler"]["scopes"]) == set(roles.CULLER_SCOPES)
+
+
+def test_services_and_culler():
+    c = build({"culler": {"timeout_seconds": 1800}})
+    services = {s["name"]: s for s in c.JupyterHub.services}
+    assert services["kompetensi"]["url"] == "http://127.0.0.1:10101"
+    assert "--timeout=1800" in services["idle-culler"]["command"]
+    c = build({"culler": {"enabled": False}})
+    assert [s["name"] for s in c.JupyterHub.services] == ["kompetensi"]
+    assert "idle-culler" not in {r["name"] for r in c.JupyterHub.load_roles}
+
+
+def test_hub_binds_and_stores_under_data_dir():
+    c = build({"hub": {"port": 8123}, "data_dir": "/srv/asn"})
+    assert c.JupyterHub.port == 8123
+    assert c.JupyterHub.db_url == "sqlite:////srv/asn/jupyterhub.sqlite"
+    assert c.JupyterHub.cookie_secret_file == "/srv/asn/jupyterhub_cookie_secret"
