@@ -6,6 +6,8 @@ import argparse
 import os
 import sys
 
+from belajar.module_schema import ModuleError
+
 from . import settings as settings_mod
 from .platform_setup import prepare, start_hub
 from .roster import RosterError
@@ -43,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "start":
             prepare(settings)
             start_hub(settings, args.settings)
-    except (settings_mod.SettingsError, RosterError, PermissionError) as exc:
+    except (settings_mod.SettingsError, RosterError, ModuleError, PermissionError) as exc:
         print(f"GAGAL (failed): {exc}", file=sys.stderr)
         return 2
     return 0

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from . import roles
+from .publish import PUBLISHED
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -75,11 +76,14 @@ def update_spawner(c, settings: dict) -> None:
     else:
         c.JupyterHub.spawner_class = "asnhub.spawner.RosterSpawner"
         c.RosterSpawner.user_prefix = settings["unix"]["user_prefix"]
-    c.Spawner.cmd = [venv_bin("jupyterhub-singleuser")]
+    # distribute the published modules into ~/modul as the learner, then run the server
+    c.Spawner.cmd = [sys.executable, "-m", "belajar.startup", venv_bin("jupyterhub-singleuser")]
     c.Spawner.default_url = ui["default_url"]
     c.Spawner.notebook_dir = "~"
     c.Spawner.environment = {
         "KOMPETENSI_URL": f"{service_url(settings)}/services/{service['name']}",
+        "BELAJAR_MODULES_DIR": str(PUBLISHED),
+        "BELAJAR_LOCALE": ui["locale"],
     }
     c.Spawner.server_token_scopes = roles.server_token_scopes(service["name"])
     c.Spawner.http_timeout = 60
@@ -94,7 +98,12 @@ def update_services(c, settings: dict) -> None:
             "url": service_url(settings),
             "command": [sys.executable, "-m", "kompetensi"],
             "cwd": str(REPO_ROOT),
-            "environment": {"KOMPETENSI_DB_URL": settings["database"]["platform_url"]},
+            "environment": {
+                "KOMPETENSI_DB_URL": settings["database"]["platform_url"],
+                "KOMPETENSI_COURSES_DIR": settings["learning"]["courses_dir"],
+                "KOMPETENSI_JP_TARGET_PNS": str(settings["learning"]["jp_target_pns"]),
+                "KOMPETENSI_JP_TARGET_PPPK": str(settings["learning"]["jp_target_pppk"]),
+            },
             "oauth_no_confirm": True,
             "display": True,
         }

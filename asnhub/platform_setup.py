@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from . import rosterload, unixusers
+from .publish import publish
 from .configure import REPO_ROOT, venv_bin
 from .settings import SETTINGS_ENV
 
@@ -46,6 +47,8 @@ def prepare(settings: dict) -> None:
     data_dir.mkdir(parents=True, exist_ok=True)
     os.chmod(data_dir, 0o700)
     write_lab_overrides(settings["ui"]["locale"])
+    published = publish(settings["learning"]["courses_dir"])
+    print(f"Modul diterbitkan untuk peserta: {', '.join(published) or '(belum ada)'}")
     if settings["roster"]["file"]:
         rosterload.import_file(settings, settings["roster"]["file"])
     else:

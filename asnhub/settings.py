@@ -48,6 +48,14 @@ DEFAULTS: dict[str, Any] = {
         "user_prefix": "asn-",
         "home_base": "/home",
     },
+    "learning": {
+        # Yearly learning-hours target (PP 17/2020: at least 20 JP for PNS; PPPK up to 24).
+        "jp_target_pns": 20,
+        "jp_target_pppk": 24,
+        "minutes_per_jp": 45,
+        # Module sources (module.yaml + lesson notebooks), published to learners on start.
+        "courses_dir": "courses",
+    },
     "culler": {"enabled": True, "timeout_seconds": 3600, "every_seconds": 300},
     "ui": {"default_url": "/lab", "locale": "id_ID"},
     "service": {"name": "kompetensi", "port": 10101},
@@ -93,6 +101,14 @@ SCHEMA: dict[str, Any] = {
                 {
                     "user_prefix": {"type": "string", "pattern": "^[a-z][a-z0-9-]{0,9}$"},
                     "home_base": {"type": "string", "pattern": "^/"},
+                }
+            ),
+            "learning": _section(
+                {
+                    "jp_target_pns": {"type": "number", "exclusiveMinimum": 0},
+                    "jp_target_pppk": {"type": "number", "exclusiveMinimum": 0},
+                    "minutes_per_jp": {"type": "integer", "minimum": 1},
+                    "courses_dir": {"type": "string", "minLength": 1},
                 }
             ),
             "culler": _section(
@@ -187,6 +203,8 @@ def resolve(settings: dict[str, Any]) -> dict[str, Any]:
     if not data_dir.is_absolute():
         data_dir = REPO_ROOT / data_dir
     settings["data_dir"] = str(data_dir)
+    courses = Path(settings["learning"]["courses_dir"])
+    settings["learning"]["courses_dir"] = str(courses if courses.is_absolute() else REPO_ROOT / courses)
     roster_file = settings["roster"]["file"]
     if roster_file and not Path(roster_file).is_absolute():
         settings["roster"]["file"] = str(REPO_ROOT / roster_file)

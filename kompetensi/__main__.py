@@ -15,7 +15,13 @@ async def main() -> None:
     enable_pretty_logging()
     url = urlparse(os.environ.get("JUPYTERHUB_SERVICE_URL", "http://127.0.0.1:10101"))
     prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/services/kompetensi/")
-    app = make_app(os.environ["KOMPETENSI_DB_URL"], prefix)
+    targets = {
+        "PNS": float(os.environ.get("KOMPETENSI_JP_TARGET_PNS", "20")),
+        "PPPK": float(os.environ.get("KOMPETENSI_JP_TARGET_PPPK", "24")),
+    }
+    app = make_app(
+        os.environ["KOMPETENSI_DB_URL"], prefix, os.environ["KOMPETENSI_COURSES_DIR"], targets
+    )
     app.listen(url.port, url.hostname)
     await asyncio.Event().wait()
 

@@ -11,10 +11,13 @@ from pathlib import Path
 
 from sqlalchemy import (
     Boolean,
+    Date,
     DateTime,
+    Float,
     ForeignKey,
     Integer,
     String,
+    UniqueConstraint,
     create_engine,
     event,
 )
@@ -101,3 +104,39 @@ def session_factory(url: str) -> sessionmaker[Session]:
     engine = make_engine(url)
     Base.metadata.create_all(engine)
     return sessionmaker(engine, expire_on_commit=False)
+
+
+class ProgressEvent(Base):
+    """One learning event from a lesson notebook, for the user the token belongs to."""
+
+    __tablename__ = "progress_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(64), unique=True)
+    username: Mapped[str] = mapped_column(String(64), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # exercise | lesson
+    module: Mapped[str] = mapped_column(String(64), index=True)
+    lesson: Mapped[str] = mapped_column(String(64))
+    exercise: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    score: Mapped[float] = mapped_column(Float)
+    duration_s: Mapped[float] = mapped_column(Float)
+    client_ts: Mapped[str] = mapped_column(String(40))
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class JpEntry(Base):
+    """The JP (learning hours) ledger: platform modules and activities HR records."""
+
+    __tablename__ = "jp_ledger"
+    __table_args__ = (UniqueConstraint("username", "source_ref"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), index=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    activity: Mapped[str] = mapped_column(String(200))
+    provider: Mapped[str] = mapped_column(String(200))
+    jp: Mapped[float] = mapped_column(Float)
+    # "modul:<id>" for a finished platform module (credited once), else HR's reference
+    source_ref: Mapped[str] = mapped_column(String(120))
+    start_date: Mapped[dt.date] = mapped_column(Date)
+    end_date: Mapped[dt.date] = mapped_column(Date)
+    certificate_no: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

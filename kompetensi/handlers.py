@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 from jupyterhub.services.auth import HubOAuthenticated
@@ -10,6 +11,9 @@ from tornado import web
 
 from .db import Employee, Unit
 from .identity import identity, role_of
+from .progress import progress_summary, record_events
+
+MAX_EVENTS_PER_REQUEST = 500
 
 
 class BaseHandler(HubOAuthenticated, web.RequestHandler):
@@ -52,6 +56,40 @@ class MeHandler(APIHandler):
     @web.authenticated
     def get(self):
         self.write_json(self.me())
+
+
+class EventsHandler(APIHandler):
+    """A learner's notebook posts its progress events; recorded for the token's owner only."""
+
+    @web.authenticated
+    def post(self):
+        try:
+            body = json.loads(self.request.body or b"{}")
+        except json.JSONDecodeError as exc:
+            raise web.HTTPError(400, f"body bukan JSON yang valid: {exc}") from exc
+        events = body.get("events") if isinstance(body, dict) else None
+        if not isinstance(events, list):
+            raise web.HTTPError(400, "body harus berbentuk {\"events\": [...]}")
+        if len(events) > MAX_EVENTS_PER_REQUEST:
+            raise web.HTTPError(413, f"paling banyak {MAX_EVENTS_PER_REQUEST} event per kiriman")
+        with self.sessions() as db:
+            result = record_events(
+                db, self.current_user["name"], events, self.settings["catalogue"], dt.date.today()
+            )
+        self.write_json(result.as_json())
+
+
+class ProgressHandler(APIHandler):
+    @web.authenticated
+    def get(self):
+        year = int(self.get_argument("year", str(dt.date.today().year)))
+        name = self.current_user["name"]
+        with self.sessions() as db:
+            employee = db.get(Employee, name)
+            targets = self.settings["jp_targets"]
+            target = targets.get(employee.status if employee else "PNS", targets["PNS"])
+            summary = progress_summary(db, name, self.settings["catalogue"], year, target)
+        self.write_json(summary)
 
 
 class EmployeesHandler(APIHandler):

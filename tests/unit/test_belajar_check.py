@@ -193,6 +193,11 @@ def test_cli_all_lists_every_error_and_fails(tmp_path, capsys):
     assert "2 modul diperiksa, 2 kesalahan." in out
 
 
+def test_cli_all_on_an_empty_folder_passes(tmp_path, capsys):
+    assert main(["check", "--all", str(tmp_path), "--no-execute"]) == 0
+    assert "Tidak ada folder modul" in capsys.readouterr().out
+
+
 def test_cli_entry_point_runs(tmp_path):
     folder = make_module(tmp_path)
     result = subprocess.run([sys.executable, "-m", "belajar", "check", str(folder),

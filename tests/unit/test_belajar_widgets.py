@@ -392,7 +392,8 @@ def test_matriks_partial_then_full(lesson, client):
 
 def test_matriks_rejects_answer_outside_categories():
     bad = TUGAS[:1] + [{**TUGAS[1], "answer": "Penting sekali"}]
-    with pytest.raises(ValueError, match=r"items\[1\]\['answer'\]='Penting sekali' bukan salah satu"):
+    with pytest.raises(ValueError,
+                       match=r"items\[1\]\['answer'\]='Penting sekali' bukan salah satu"):
         Matriks("m", "?", KUADRAN, bad)
 
 

@@ -1,6 +1,7 @@
 """The hub configuration built against an empty Config(), no hub running."""
 
 import sys
+from pathlib import Path
 
 from traitlets.config import Config
 
@@ -29,7 +30,8 @@ def test_spawner_isolated_by_default_with_lab():
     assert c.JupyterHub.spawner_class == "asnhub.spawner.RosterSpawner"
     assert c.RosterSpawner.user_prefix == "asn-"
     assert c.Spawner.default_url == "/lab"
-    assert c.Spawner.cmd == [str(__import__("pathlib").Path(sys.executable).parent / "jupyterhub-singleuser")]
+    assert c.Spawner.cmd == [sys.executable, "-m", "belajar.startup",
+                             str(Path(sys.executable).parent / "jupyterhub-singleuser")]
     assert "access:services!service=kompetensi" in c.Spawner.server_token_scopes
     assert "announcement" not in c.JupyterHub.template_vars
 
