@@ -140,3 +140,21 @@ def test_unknown_user_and_wrong_password_refused(hub):
     assert not HubSession(hub.url).login("199001012015031999", "apa-saja-12345")
     learner = hub.by_role("learner")[0]
     assert not HubSession(hub.url).login(learner.username, learner.password + "x")
+
+
+def test_learner_changes_password_on_indonesian_page(hub, session_for):
+    learner = hub.by_role("learner")[3]
+    session = session_for(learner)
+    page = session.http.get(f"{hub.url}/hub/change-password", timeout=30)
+    assert "Ganti kata sandi" in page.text
+    xsrf = session.http.cookies.get("_xsrf", path="/hub/")
+    new = "Pelayanan-Prima-2026"
+    r = session.http.post(
+        f"{hub.url}/hub/change-password",
+        data={"old_password": learner.password, "new_password": new,
+              "new_password_confirmation": new, "_xsrf": xsrf},
+        timeout=30,
+    )
+    assert "Kata sandi berhasil diganti" in r.text
+    assert HubSession(hub.url).login(learner.username, new)
+    assert not HubSession(hub.url).login(learner.username, learner.password)
