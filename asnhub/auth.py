@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 
 from nativeauthenticator import NativeAuthenticator
-from sqlalchemy import select
 from traitlets import Unicode, default
 
 from kompetensi.db import Employee, LoginFailure, session_factory, utcnow

@@ -4,7 +4,7 @@ import asyncio
 import csv
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from asnhub import accounts, demo, hubdb, settings
 from asnhub.auth import RosterAuthenticator
