@@ -12,7 +12,7 @@ import shutil
 
 import pytest
 
-from tests.support.hub import cleanup_root, make_settings, new_root, start_hub, stop_hub
+from tests.support.hub import running_hub
 
 pytestmark = pytest.mark.browser
 
@@ -37,13 +37,8 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(scope="module")
 def hub():
-    root = new_root("br")
-    hub = start_hub(make_settings(root), root)
-    try:
+    with running_hub("br") as hub:
         yield hub
-    finally:
-        stop_hub(hub)
-        cleanup_root(root)
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ import os
 import pytest
 
 from tests.support.client import HubSession, TokenClient
-from tests.support.hub import cleanup_root, make_settings, new_root, start_hub, stop_hub
+from tests.support.hub import running_hub
 
 pytestmark = pytest.mark.integration
 
@@ -28,13 +28,8 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(scope="module")
 def hub():
-    root = new_root("it")
-    hub = start_hub(make_settings(root), root)
-    try:
+    with running_hub("it") as hub:
         yield hub
-    finally:
-        stop_hub(hub)
-        cleanup_root(root)
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.hub import REPO, cleanup_root, make_settings, new_root, start_hub, stop_hub
+from tests.support.hub import REPO, running_hub
 
 pytestmark = pytest.mark.integration
 
@@ -20,14 +20,9 @@ print(p.complete())
 
 @pytest.fixture(scope="module")
 def hub():
-    root = new_root("pg")
     courses = str(REPO / "tests/fixtures/courses")
-    hub = start_hub(make_settings(root, {"learning": {"courses_dir": courses}}), root)
-    try:
+    with running_hub("pg", {"learning": {"courses_dir": courses}}) as hub:
         yield hub
-    finally:
-        stop_hub(hub)
-        cleanup_root(root)
 
 
 def progress(client) -> dict:

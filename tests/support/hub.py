@@ -7,6 +7,7 @@ the hub's own log in the test output.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import itertools
 import os
@@ -140,6 +141,18 @@ def stop_hub(hub: Hub) -> None:
         if entry.pw_name.startswith(hub.prefix):
             subprocess.run(["userdel", "--remove", entry.pw_name], check=False,
                            capture_output=True)
+
+
+@contextlib.contextmanager
+def running_hub(tag: str, overrides: dict | None = None):
+    """A started hub in a fresh root directory; stopped and cleaned up on exit."""
+    root = new_root(tag)
+    hub = start_hub(make_settings(root, overrides), root)
+    try:
+        yield hub
+    finally:
+        stop_hub(hub)
+        cleanup_root(root)
 
 
 def new_root(tag: str) -> Path:
