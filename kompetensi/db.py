@@ -140,3 +140,22 @@ class JpEntry(Base):
     end_date: Mapped[dt.date] = mapped_column(Date)
     certificate_no: Mapped[str | None] = mapped_column(String(120), nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ItemScore(Base):
+    """A learner's score on one graded item, synced from a course's gradebook."""
+
+    __tablename__ = "item_scores"
+    __table_args__ = (UniqueConstraint("course", "assignment", "username", "notebook", "grade_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    course: Mapped[str] = mapped_column(String(64), index=True)
+    assignment: Mapped[str] = mapped_column(String(64))
+    username: Mapped[str] = mapped_column(String(64), index=True)
+    notebook: Mapped[str] = mapped_column(String(128))
+    grade_id: Mapped[str] = mapped_column(String(128))
+    competency: Mapped[str] = mapped_column(String(32), index=True)
+    level: Mapped[int] = mapped_column(Integer)
+    score: Mapped[float] = mapped_column(Float)
+    max_score: Mapped[float] = mapped_column(Float)
+    needs_manual: Mapped[bool] = mapped_column(Boolean, default=False)
+    synced_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

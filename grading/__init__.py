@@ -1,0 +1,1 @@
+"""Grading for nbgrader courses: parallel, sandboxed autograde and bulk gradebook views."""

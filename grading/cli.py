@@ -1,0 +1,168 @@
+"""``python -m grading SUBCOMMAND ASSIGNMENT --course-dir PATH [options]``.
+
+Works on any nbgrader course directory. Each subcommand is a thin call into nbgrader's
+API or into this package; messages in Bahasa Indonesia first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from . import attempts
+from .report import ProgressBar, table
+
+HIDDEN_MARK = "BEGIN HIDDEN TESTS"
+
+
+class GradingError(RuntimeError):
+    pass
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m grading", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text)
+        p.add_argument("assignment")
+        p.add_argument("--course-dir", required=True, type=Path)
+        p.add_argument("--course-id", help="nbgrader course id (default: from nbgrader_config.py)")
+        p.add_argument("--exchange", help="exchange root (default: nbgrader's)")
+        return p
+
+    command("generate", "check the competency mapping, then nbgrader generate_assignment")
+    command("release", "release the assignment to the exchange")
+    collect = command("collect", "collect submissions, keeping every attempt")
+    collect.add_argument("--counts", choices=attempts.COUNTS, default="latest",
+                         help="which attempt is graded (all are kept under attempts/)")
+    auto = command("autograde", "grade submissions in parallel, sandboxed")
+    auto.add_argument("--workers", type=int, default=2)
+    auto.add_argument("--sandbox-user", help="Unix user that runs student code")
+    auto.add_argument("--cell-timeout", type=int, default=30)
+    auto.add_argument("--force", action="store_true", help="regrade already autograded submissions")
+    auto.add_argument("--student", action="append", dest="students")
+    command("feedback", "generate feedback (without hidden tests) and release it")
+    sync = command("sync", "push item scores and competencies to the platform database")
+    sync.add_argument("--platform-url", help="SQLAlchemy URL (default: from settings.yaml)")
+    command("status", "who submitted, autograded, needs manual grading, scores")
+    return parser
+
+
+def _course_id(api, args) -> str:
+    course_id = args.course_id or api.coursedir.course_id
+    if not course_id:
+        raise GradingError("course id tidak diketahui: beri --course-id atau CourseDirectory.course_id")
+    return course_id
+
+
+def _check(result: dict, what: str) -> None:
+    if not result.get("success"):
+        raise GradingError(f"{what} gagal:\n{result.get('log')}\n{result.get('error')}")
+
+
+def cmd_generate(api, args) -> int:
+    source = args.course_dir / "source"
+    if any(source.glob("*/kompetensi.yaml")):
+        from .mapping import mapping_errors
+
+        errors = mapping_errors(source / args.assignment)
+        if errors:
+            raise GradingError("pemetaan kompetensi tidak valid:\n  " + "\n  ".join(errors))
+    else:
+        print("catatan: kursus ini tanpa kompetensi.yaml; pemetaan tidak diperiksa", file=sys.stderr)
+    _check(api.generate_assignment(args.assignment, force=True), "generate")
+    print(f"{args.assignment}: dibuat di {api.coursedir.format_path('release', '.', args.assignment)}")
+    return 0
+
+
+def cmd_release(api, args) -> int:
+    _check(api.release_assignment(args.assignment), "release")
+    print(f"{args.assignment}: dirilis ke {api.exchange_root}")
+    return 0
+
+
+def cmd_collect(api, args) -> int:
+    inbound = Path(api.exchange_root) / _course_id(api, args) / "inbound"
+    kept = attempts.archive(args.course_dir, inbound, args.assignment)
+    _check(api.collect(args.assignment), "collect")
+    changed = attempts.apply_counting_rule(args.course_dir, args.assignment, args.counts)
+    print(f"{args.assignment}: {kept} percobaan baru disimpan di attempts/; "
+          f"dinilai: percobaan '{args.counts}' ({len(changed)} diganti)")
+    return 0
+
+
+def cmd_autograde(api, args) -> int:
+    from .autograde import autograde
+
+    results = autograde(
+        args.course_dir, args.assignment, students=args.students, workers=args.workers,
+        sandbox_user=args.sandbox_user, cell_timeout=args.cell_timeout, force=args.force,
+        progress=ProgressBar(f"autograde {args.assignment}"),
+    )
+    table(["peserta", "status", "nilai", "maks", "alasan"],
+          [[r.student, r.status, r.score, r.max_score, r.reason or ""] for r in results])
+    return 1 if any(r.status == "flagged" for r in results) else 0
+
+
+def cmd_feedback(api, args) -> int:
+    _check(api.generate_feedback(args.assignment), "generate feedback")
+    leaked = [p for p in (args.course_dir / "feedback").glob(f"*/{args.assignment}/*.html")
+              if HIDDEN_MARK in p.read_text(encoding="utf-8", errors="replace")]
+    if leaked:
+        raise GradingError(f"umpan balik memuat tes tersembunyi, tidak dirilis: {leaked}")
+    _check(api.release_feedback(args.assignment), "release feedback")
+    print(f"{args.assignment}: umpan balik dirilis (tanpa tes tersembunyi)")
+    return 0
+
+
+def cmd_sync(api, args) -> int:
+    from .sync import sync
+
+    url = args.platform_url
+    if not url:
+        from asnhub.settings import load
+
+        url = load()["database"]["platform_url"]
+    count = sync(args.course_dir, _course_id(api, args), args.assignment, url)
+    print(f"{args.assignment}: {count} nilai butir dikirim ke basis data kompetensi")
+    return 0
+
+
+def cmd_status(api, args) -> int:
+    from .overview import STATUS_LABELS, assignment_overview
+
+    rows = assignment_overview(args.course_dir, args.assignment)
+    table(["peserta", "status", "nilai", "maks", "perlu manual", "waktu kumpul"],
+          [[r.student, STATUS_LABELS[r.status], r.score, r.max_score, r.needs_manual, r.timestamp]
+           for r in rows])
+    return 0
+
+
+COMMANDS = {
+    "generate": cmd_generate, "release": cmd_release, "collect": cmd_collect,
+    "autograde": cmd_autograde, "feedback": cmd_feedback, "sync": cmd_sync, "status": cmd_status,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    args.course_dir = args.course_dir.resolve()
+    if not args.course_dir.is_dir():
+        print(f"GAGAL: {args.course_dir}: direktori kursus tidak ada", file=sys.stderr)
+        return 2
+    from .course import open_api
+
+    # nbgrader resolves relative paths in a course's config against the working directory,
+    # and runs `alembic` from PATH when it creates a gradebook
+    os.chdir(args.course_dir)
+    bin_dir = str(Path(sys.executable).parent)
+    os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
+    try:
+        api = open_api(args.course_dir, args.course_id, args.exchange)
+        return COMMANDS[args.command](api, args)
+    except (GradingError, ValueError) as exc:
+        print(f"GAGAL: {exc}", file=sys.stderr)
+        return 2
