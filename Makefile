@@ -53,9 +53,9 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch "$@"
 
-# The package lesson notebooks import, installed (not linked) so learners can read it
-# even when this checkout is in a private directory.
-LEARNER_SOURCES := pyproject.toml $(shell find belajar -name '*.py' 2>/dev/null)
+# What learners' servers and the course formgraders import (belajar, grading), installed
+# (not linked) so they can read it even when this checkout is in a private directory.
+LEARNER_SOURCES := pyproject.toml $(shell find belajar grading -name '*.py' 2>/dev/null)
 learner-package: $(VENV)/.learner-installed
 
 $(VENV)/.learner-installed: $(LEARNER_SOURCES) $(VENV)/.requirements-installed

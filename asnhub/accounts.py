@@ -66,7 +66,7 @@ def apply(settings: dict, rows: list[RosterRow]) -> ImportResult:
             values = dict(
                 nip=row.nip, name=row.name, unit_code=row.unit_code, position=row.position,
                 position_type=row.position_type, grade=row.grade, status=row.status,
-                role=row.role, active=True,
+                role=row.role, courses=";".join(row.courses), active=True,
             )
             emp = existing.get(row.username)
             if emp is None:

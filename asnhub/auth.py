@@ -12,20 +12,29 @@ from __future__ import annotations
 import datetime as dt
 
 from nativeauthenticator import NativeAuthenticator
-from traitlets import Unicode, default
+from traitlets import List, Unicode, default
 
 from kompetensi.db import Employee, LoginFailure, session_factory, utcnow
 
 from . import nip as nipmod
 
 
-def groups_for(employee: Employee) -> list[str]:
-    """JupyterHub groups of a roster entry: exactly one role group."""
-    return [employee.role]
+def groups_for(employee: Employee, courses: list[str]) -> list[str]:
+    """JupyterHub groups of a roster entry: its role, plus nbgrader's course groups
+    (``formgrade-<course>`` for a course's trainers, ``nbgrader-<course>`` for its
+    learners; a learner with no courses listed takes them all)."""
+    groups = [employee.role]
+    own = [c for c in (employee.courses or "").split(";") if c in courses]
+    if employee.role == "trainer":
+        groups += [f"formgrade-{c}" for c in own]
+    elif employee.role == "learner":
+        groups += [f"nbgrader-{c}" for c in (own or courses)]
+    return groups
 
 
 class RosterAuthenticator(NativeAuthenticator):
     platform_url = Unicode(config=True, help="SQLAlchemy URL of the platform database.")
+    courses = List(Unicode(), config=True, help="Ids of the nbgrader courses on this hub.")
 
     @default("manage_groups")
     def _manage_groups_default(self):
@@ -50,7 +59,7 @@ class RosterAuthenticator(NativeAuthenticator):
         return {
             "name": employee.username,
             "admin": employee.role == "admin",
-            "groups": groups_for(employee),
+            "groups": groups_for(employee, self.courses),
         }
 
     def check_allowed(self, username, authentication=None):

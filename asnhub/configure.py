@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from . import roles
+from . import assessments, roles
 from .publish import PUBLISHED
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -38,6 +38,8 @@ def update_hub(c, settings: dict) -> None:
     c.JupyterHub.port = hub["port"]
     c.JupyterHub.base_url = hub["base_url"]
     c.JupyterHub.hub_ip = "127.0.0.1"
+    c.JupyterHub.hub_port = hub["hub_port"]
+    c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{hub['proxy_api_port']}"
     c.JupyterHub.db_url = settings["database"]["hub_url"]
     c.JupyterHub.cookie_secret_file = str(data_dir / "jupyterhub_cookie_secret")
     c.JupyterHub.pid_file = str(data_dir / "jupyterhub.pid")
@@ -56,6 +58,7 @@ def update_auth(c, settings: dict) -> None:
     accounts = settings["accounts"]
     c.JupyterHub.authenticator_class = "asnhub.auth.RosterAuthenticator"
     c.RosterAuthenticator.platform_url = settings["database"]["platform_url"]
+    c.RosterAuthenticator.courses = assessments.course_ids(settings["assessments"]["dir"])
     c.RosterAuthenticator.open_signup = accounts["open_signup"]
     c.RosterAuthenticator.enable_signup = accounts["open_signup"]
     c.RosterAuthenticator.minimum_password_length = accounts["min_password_length"]
@@ -121,8 +124,13 @@ def update_services(c, settings: dict) -> None:
                 ],
             }
         )
+    courses = assessments.course_ids(settings["assessments"]["dir"])
+    if not settings["hub"]["dev_mode"]:  # formgraders run as their own grader users
+        services += assessments.formgrader_services(settings)
     c.JupyterHub.services = services
-    c.JupyterHub.load_roles = roles.load_roles(service["name"], culler["enabled"])
+    c.JupyterHub.load_roles = roles.load_roles(service["name"], culler["enabled"]) + (
+        assessments.course_roles(courses)
+    )
 
 
 def apply(c, settings: dict) -> None:

@@ -44,13 +44,18 @@ PEOPLE = [
 PPPK_NIPS = {"Fransina Manuhutu": "198811232024212006"}
 
 
+# the demo trainer teaches every course; learners take all courses (empty = all)
+TRAINER_COURSES = "komunikasi-pelayanan;manajemen-waktu;penanganan-pengaduan;e-government"
+
+
 def demo_csv() -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(REQUIRED)
+    writer.writerow([*REQUIRED, "kursus"])
     for name, unit, job, jtype, grade, status, role, birth, cpns, gender, serial in PEOPLE:
         nip = PPPK_NIPS[name] if status == "PPPK" else f"{birth}{cpns}{gender}{serial}"
-        writer.writerow([nip, name, unit, UNITS[unit], job, jtype, grade, status, role])
+        courses = TRAINER_COURSES if role == "trainer" else ""
+        writer.writerow([nip, name, unit, UNITS[unit], job, jtype, grade, status, role, courses])
     return out.getvalue()
 
 

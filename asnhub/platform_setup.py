@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from . import rosterload, unixusers
+from .assessments import setup_courses
 from .publish import publish
 from .configure import REPO_ROOT, venv_bin
 from .settings import SETTINGS_ENV
@@ -49,6 +50,9 @@ def prepare(settings: dict) -> None:
     write_lab_overrides(settings["ui"]["locale"])
     published = publish(settings["learning"]["courses_dir"])
     print(f"Modul diterbitkan untuk peserta: {', '.join(published) or '(belum ada)'}")
+    if not settings["hub"]["dev_mode"]:
+        courses = setup_courses(settings)
+        print(f"Kursus nbgrader siap: {', '.join(courses) or '(belum ada)'}")
     if settings["roster"]["file"]:
         rosterload.import_file(settings, settings["roster"]["file"])
     else:

@@ -43,4 +43,7 @@ def server_token_scopes(service: str) -> list[str]:
         "users:activity!user",
         "access:servers!server",
         f"access:services!service={service}",
+        # nbgrader's assignment list asks the hub which course groups the learner is in
+        "read:users:groups!user",
+        "read:users:name!user",
     ]

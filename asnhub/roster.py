@@ -15,6 +15,8 @@ golongan   yes      PNS: I/a .. IV/e; PPPK: I .. XVII
 status     yes      PNS or PPPK
 peran      yes      learner/peserta, trainer/pelatih, hr/sdm, admin
 username   no       log-in name; empty = the NIP (staff without NIP are not on the roster)
+kursus     no       nbgrader courses, ``;``-separated. Trainers: the courses they teach
+                    (none if empty). Learners: the courses they take (all if empty).
 ========== ======== ==============================================================
 """
 
@@ -39,7 +41,7 @@ REQUIRED = (
     "status",
     "peran",
 )
-OPTIONAL = ("username",)
+OPTIONAL = ("username", "kursus")
 POSITION_TYPES = (
     "JPT Madya",
     "JPT Pratama",
@@ -61,6 +63,7 @@ _PNS_GRADE = re.compile(r"^(I|II|III|IV)/[a-e]$")
 _PPPK_GRADE = re.compile(r"^(XVII|XVI|XV|XIV|XIII|XII|XI|X|IX|VIII|VII|VI|V|IV|III|II|I)$")
 _UNIT_CODE = re.compile(r"^[A-Z0-9][A-Z0-9._-]{0,31}$")
 _USERNAME = re.compile(r"^[a-z][a-z0-9_-]{1,30}$")
+_COURSE = re.compile(r"^[a-z0-9][a-z0-9-]{0,40}$")
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,7 @@ class RosterRow:
     status: str
     role: str
     username: str
+    courses: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -144,6 +148,10 @@ def _check_row(line: int, rec: dict[str, str]) -> tuple[RosterRow | None, list[R
     username = rec.get("username", "").lower() or nip
     if rec.get("username") and not _USERNAME.match(username):
         err("username", f"'{rec['username']}': huruf kecil/angka/-/_, diawali huruf, 2-31 karakter")
+    courses = tuple(c.strip().lower() for c in rec.get("kursus", "").split(";") if c.strip())
+    bad_courses = [c for c in courses if not _COURSE.match(c)]
+    if bad_courses:
+        err("kursus", f"id kursus tidak sah: {', '.join(bad_courses)} (huruf kecil, angka, '-')")
     if errors:
         return None, errors
     row = RosterRow(
@@ -158,6 +166,7 @@ def _check_row(line: int, rec: dict[str, str]) -> tuple[RosterRow | None, list[R
         status=status,
         role=role or "learner",
         username=username,
+        courses=courses,
     )
     return row, []
 

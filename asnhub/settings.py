@@ -27,6 +27,9 @@ DEFAULTS: dict[str, Any] = {
         "ip": "127.0.0.1",
         "port": 8000,
         "base_url": "/",
+        # internal ports on 127.0.0.1: the hub's own API and the proxy's REST API
+        "hub_port": 8081,
+        "proxy_api_port": 8001,
         # Development without isolation: every learner server runs as the operator's own
         # Unix user. Only for a laptop; the hub pages then carry a warning banner.
         "dev_mode": False,
@@ -56,6 +59,17 @@ DEFAULTS: dict[str, Any] = {
         # Module sources (module.yaml + lesson notebooks), published to learners on start.
         "courses_dir": "courses",
     },
+    "assessments": {
+        # nbgrader course sources (assessments/<course>/source); one course per folder.
+        "dir": "assessments",
+        # Generated: grader homes with the course directories (gradebooks, submissions),
+        # and the exchange. Learners' servers reach the exchange, so both live outside
+        # the (root-only) data directory.
+        "courses_root": "/srv/asn-ambon/kursus",
+        "exchange_dir": "/srv/asn-ambon/exchange",
+        # formgrader services listen on first_port, first_port + 1, ... (one per course)
+        "first_port": 10200,
+    },
     "culler": {"enabled": True, "timeout_seconds": 3600, "every_seconds": 300},
     "ui": {"default_url": "/lab", "locale": "id_ID"},
     "service": {"name": "kompetensi", "port": 10101},
@@ -84,6 +98,8 @@ SCHEMA: dict[str, Any] = {
                     "ip": {"type": "string", "minLength": 1},
                     "port": _PORT,
                     "base_url": {"type": "string", "pattern": "^/(.*/)?$"},
+                    "hub_port": _PORT,
+                    "proxy_api_port": _PORT,
                     "dev_mode": {"type": "boolean"},
                 }
             ),
@@ -109,6 +125,14 @@ SCHEMA: dict[str, Any] = {
                     "jp_target_pppk": {"type": "number", "exclusiveMinimum": 0},
                     "minutes_per_jp": {"type": "integer", "minimum": 1},
                     "courses_dir": {"type": "string", "minLength": 1},
+                }
+            ),
+            "assessments": _section(
+                {
+                    "dir": {"type": "string", "minLength": 1},
+                    "courses_root": {"type": "string", "pattern": "^/"},
+                    "exchange_dir": {"type": "string", "pattern": "^/"},
+                    "first_port": _PORT,
                 }
             ),
             "culler": _section(
@@ -205,6 +229,8 @@ def resolve(settings: dict[str, Any]) -> dict[str, Any]:
     settings["data_dir"] = str(data_dir)
     courses = Path(settings["learning"]["courses_dir"])
     settings["learning"]["courses_dir"] = str(courses if courses.is_absolute() else REPO_ROOT / courses)
+    adir = Path(settings["assessments"]["dir"])
+    settings["assessments"]["dir"] = str(adir if adir.is_absolute() else REPO_ROOT / adir)
     roster_file = settings["roster"]["file"]
     if roster_file and not Path(roster_file).is_absolute():
         settings["roster"]["file"] = str(REPO_ROOT / roster_file)

@@ -155,6 +155,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     from .course import open_api
 
+    # course configs name exchange classes of this checkout (belajar.exchange)
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     # nbgrader resolves relative paths in a course's config against the working directory,
     # and runs `alembic` from PATH when it creates a gradebook
     os.chdir(args.course_dir)

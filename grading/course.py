@@ -11,6 +11,15 @@ from pathlib import Path
 from traitlets.config import Config, PyFileConfigLoader
 
 
+# nbgrader's feedback shows hidden tests by design (#917, #1363); strip them.
+FEEDBACK_PREPROCESSORS = [
+    "nbgrader.preprocessors.GetGrades",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+    "grading.preprocessors.HideHiddenTestOutputs",
+    "nbgrader.preprocessors.ClearHiddenTests",
+]
+
+
 def course_config(course_dir: Path, course_id: str | None = None, exchange: str | None = None) -> Config:
     config = Config()
     config_file = course_dir / "nbgrader_config.py"
@@ -21,12 +30,7 @@ def course_config(course_dir: Path, course_id: str | None = None, exchange: str 
         config.CourseDirectory.course_id = course_id
     if exchange:
         config.Exchange.root = exchange
-    # Released feedback never shows hidden tests (nbgrader shows them by design, #917).
-    config.GenerateFeedback.preprocessors = [
-        "nbgrader.preprocessors.GetGrades",
-        "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
-        "nbgrader.preprocessors.ClearHiddenTests",
-    ]
+    config.GenerateFeedback.preprocessors = FEEDBACK_PREPROCESSORS
     return config
 
 

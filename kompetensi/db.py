@@ -56,6 +56,8 @@ class Employee(Base):
     grade: Mapped[str] = mapped_column(String(10))  # golongan, e.g. III/a or IX (PPPK)
     status: Mapped[str] = mapped_column(String(8))  # PNS | PPPK
     role: Mapped[str] = mapped_column(String(16))  # one of ROLES
+    # nbgrader courses, ";"-separated: taught (trainer) or taken (learner; empty = all)
+    courses: Mapped[str] = mapped_column(String(400), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 

@@ -58,6 +58,9 @@ class TokenClient:
     def post(self, path: str, **kw) -> requests.Response:
         return requests.post(f"{self.base}{path}", headers=self.headers, timeout=30, **kw)
 
+    def put(self, path: str, **kw) -> requests.Response:
+        return requests.put(f"{self.base}{path}", headers=self.headers, timeout=30, **kw)
+
     def delete(self, path: str, **kw) -> requests.Response:
         return requests.delete(f"{self.base}{path}", headers=self.headers, timeout=30, **kw)
 

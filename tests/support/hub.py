@@ -81,10 +81,13 @@ def make_settings(root: Path, overrides: dict | None = None) -> dict:
     prefix = f"t{os.getpid() % 10000}{next(_PREFIXES)}-"  # unique per hub, <= 10 chars
     settings = {
         "data_dir": str(root / "var"),
-        "hub": {"port": free_port(), "ip": "127.0.0.1"},
+        "hub": {"port": free_port(), "ip": "127.0.0.1", "hub_port": free_port(),
+                "proxy_api_port": free_port()},
         "unix": {"user_prefix": prefix, "home_base": str(root / "home")},
         "service": {"port": free_port()},
         "accounts": {"allowed_failed_logins": 3, "lockout_seconds": 600},
+        "assessments": {"courses_root": str(root / "kursus"), "exchange_dir": str(root / "exchange"),
+                        "first_port": free_port()},
     }
     return deep_merge(settings, overrides or {})
 
@@ -113,6 +116,7 @@ def start_hub(settings: dict, root: Path) -> Hub:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if hub.proc.poll() is not None:
+            stop_hub(hub)  # its proxy and services may still run
             raise RuntimeError("hub exited during start:\n" + hub.log())
         try:
             if requests.get(f"{hub.url}/hub/api/", timeout=2).status_code == 200:

@@ -56,12 +56,12 @@ def test_roles_least_privilege():
     assert set(by_name["idle-culler"]["scopes"]) == set(roles.CULLER_SCOPES)
 
 
-def test_services_and_culler():
+def test_services_and_culler(tmp_path):
     c = build({"culler": {"timeout_seconds": 1800}})
     services = {s["name"]: s for s in c.JupyterHub.services}
     assert services["kompetensi"]["url"] == "http://127.0.0.1:10101"
     assert "--timeout=1800" in services["idle-culler"]["command"]
-    c = build({"culler": {"enabled": False}})
+    c = build({"culler": {"enabled": False}, "assessments": {"dir": str(tmp_path)}})
     assert [s["name"] for s in c.JupyterHub.services] == ["kompetensi"]
     assert "idle-culler" not in {r["name"] for r in c.JupyterHub.load_roles}
 
@@ -71,3 +71,35 @@ def test_hub_binds_and_stores_under_data_dir():
     assert c.JupyterHub.port == 8123
     assert c.JupyterHub.db_url == "sqlite:////srv/asn/jupyterhub.sqlite"
     assert c.JupyterHub.cookie_secret_file == "/srv/asn/jupyterhub_cookie_secret"
+
+
+def test_formgrader_per_course_for_its_trainers_only(tmp_path):
+    for course in ("kursus-a", "kursus-b"):
+        (tmp_path / course / "source").mkdir(parents=True)
+    c = build({"assessments": {"dir": str(tmp_path), "first_port": 10300,
+                               "courses_root": "/srv/k", "exchange_dir": "/srv/x"}})
+    services = {s["name"]: s for s in c.JupyterHub.services}
+    b = services["kursus-b"]
+    assert b["url"] == "http://127.0.0.1:10301"
+    assert b["user"] == "asn-g-kursus-b" and b["cwd"] == "/srv/k/asn-g-kursus-b/kursus-b"
+    roles = {r["name"]: r for r in c.JupyterHub.load_roles}
+    assert roles["formgrade-kursus-a"] == {
+        "name": "formgrade-kursus-a", "groups": ["formgrade-kursus-a"],
+        "scopes": ["access:services!service=kursus-a"]}
+    assert roles["nbgrader-kursus-a"]["scopes"] == ["list:services", "read:services!service=kursus-a"]
+    assert c.RosterAuthenticator.courses == ["kursus-a", "kursus-b"]
+    dev = build({"hub": {"dev_mode": True}, "assessments": {"dir": str(tmp_path)}})
+    assert "kursus-a" not in {s["name"] for s in dev.JupyterHub.services}
+
+
+def test_course_groups_from_roster():
+    from asnhub.auth import groups_for
+    from kompetensi.db import Employee
+
+    courses = ["a", "b"]
+    trainer = Employee(role="trainer", courses="b")
+    assert groups_for(trainer, courses) == ["trainer", "formgrade-b"]
+    assert groups_for(Employee(role="trainer", courses=""), courses) == ["trainer"]
+    assert groups_for(Employee(role="learner", courses=""), courses) == ["learner", "nbgrader-a", "nbgrader-b"]
+    assert groups_for(Employee(role="learner", courses="a;zzz"), courses) == ["learner", "nbgrader-a"]
+    assert groups_for(Employee(role="hr", courses="a"), courses) == ["hr"]

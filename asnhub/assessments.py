@@ -1,0 +1,215 @@
+"""nbgrader courses on the hub: grader accounts, course directories, a locked-down exchange.
+
+For each course in ``assessments/<course>/source`` (run as root at start):
+
+- a system user ``<prefix>g-<course>`` owns the course directory
+  ``<courses_root>/<grader>/<course>`` (0700: learners never read source/, the gradebook,
+  submissions or feedback) and runs that course's formgrader service;
+- the exchange ``<exchange>/<course>/``: ``outbound`` readable, ``inbound`` 3733
+  (anyone may drop a submission, nobody but the grader may list it; setgid so each
+  submission belongs to the grader's group; sticky so nobody deletes another's),
+  ``feedback`` 0711 (a learner fetches their own file by its secret hash, cannot list);
+- nbgrader configuration for learners' servers and for the course (exchange classes
+  from ``belajar.exchange`` that accept this layout instead of a world-writable root).
+"""
+
+from __future__ import annotations
+
+import os
+import pwd
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from belajar.exchange import FACTORY
+from grading.course import FEEDBACK_PREPROCESSORS
+
+from .unixusers import HOME_MODE
+
+LEARNER_CONFIG = Path(sys.prefix) / "etc/jupyter/nbgrader_config.py"
+CSP_SAME_ORIGIN = "frame-ancestors 'self'"
+
+
+def course_ids(assessments_dir: str | Path) -> list[str]:
+    return sorted(p.parent.name for p in Path(assessments_dir).glob("*/source"))
+
+
+def grader_name(course: str, prefix: str) -> str:
+    return f"{prefix}g-{course}"[:32]
+
+
+def grader_home(settings: dict, course: str) -> Path:
+    return Path(settings["assessments"]["courses_root"]) / grader_name(course, settings["unix"]["user_prefix"])
+
+
+def course_dir(settings: dict, course: str) -> Path:
+    return grader_home(settings, course) / course
+
+
+def service_port(settings: dict, course: str) -> int:
+    courses = course_ids(settings["assessments"]["dir"])
+    return settings["assessments"]["first_port"] + courses.index(course)
+
+
+def _exchange_lines(exchange: str) -> list[str]:
+    lines = [
+        f"c.Exchange.root = {exchange!r}",
+        "c.Exchange.path_includes_course = True",
+    ]
+    lines += [f"c.ExchangeFactory.{kind} = {cls!r}" for kind, cls in FACTORY.items()]
+    return lines
+
+
+def learner_config(exchange: str) -> str:
+    return "\n".join(
+        ["# Written by asnhub at start: nbgrader for learners' servers. Do not edit.",
+         "c = get_config()  # noqa",
+         *_exchange_lines(exchange),
+         # courses come from the learner's hub groups (nbgrader-<course>)
+         'c.Authenticator.plugin_class = "nbgrader.auth.JupyterHubAuthPlugin"',
+         # submissions carry the hub name (the NIP), not the prefixed Unix name
+         "import os",
+         'c.CourseDirectory.student_id = os.environ.get("JUPYTERHUB_USER", "*")', ""]
+    )
+
+
+def course_config(course: str, exchange: str, authored: str = "", user_prefix: str = "") -> str:
+    """The course's own settings from the repository (``assessments/<course>/
+    nbgrader_config.py``: stubs, ignore list), then the platform's exchange layout."""
+    return "\n".join(
+        ["# Written by asnhub at start from assessments/<course>/nbgrader_config.py",
+         "# and settings.yaml. Do not edit here.",
+         authored,
+         "c = get_config()  # noqa",
+         f"c.CourseDirectory.course_id = {course!r}",
+         # the learners' config asks the hub for course groups; the course side does not
+         'c.Authenticator.plugin_class = "nbgrader.auth.NoAuthPlugin"',
+         'c.CourseDirectory.student_id = "*"',
+         "c.CollectApp.check_owner = False  # HardenedCollect refuses instead of warning",
+         f"c.HardenedCollect.user_prefix = {user_prefix!r}",
+         # released feedback never shows hidden tests (the formgrader reads this file too)
+         f"c.GenerateFeedback.preprocessors = {FEEDBACK_PREPROCESSORS!r}",
+         *_exchange_lines(exchange), ""]
+    )
+
+
+def grader_server_config(course_path: Path) -> str:
+    # The formgrader opens inside the service's own JupyterLab (same origin): allow
+    # exactly that frame, where JupyterHub >= 4.1 forbids all frames by default.
+    return "\n".join(
+        ["c = get_config()  # noqa",
+         f"c.ServerApp.root_dir = {str(course_path)!r}",
+         f'c.ServerApp.tornado_settings = {{"headers": {{"Content-Security-Policy": "{CSP_SAME_ORIGIN}"}}}}',
+         ""]
+    )
+
+
+def _write(path: Path, text: str, uid: int, gid: int, mode: int) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text)
+    os.chown(tmp, uid, gid)
+    os.chmod(tmp, mode)
+    os.replace(tmp, path)
+
+
+def _ensure_grader(name: str, home: Path) -> pwd.struct_passwd:
+    try:
+        return pwd.getpwnam(name)
+    except KeyError:
+        home.parent.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            ["useradd", "--system", "--create-home", "--home-dir", str(home), "--shell",
+             "/usr/sbin/nologin", "--user-group", name],
+            check=True, capture_output=True, text=True,
+        )
+        return pwd.getpwnam(name)
+
+
+def _copy_missing(src: Path, dest: Path, uid: int, gid: int) -> int:
+    """Copy files of ``src`` that ``dest`` lacks (trainers may edit the course copy)."""
+    copied = 0
+    for path in sorted(src.rglob("*")):
+        target = dest / path.relative_to(src)
+        if path.is_dir():
+            if not target.exists():
+                target.mkdir(mode=0o700)
+                os.chown(target, uid, gid)
+        elif not target.exists():
+            shutil.copyfile(path, target)
+            os.chown(target, uid, gid)
+            os.chmod(target, 0o600)
+            copied += 1
+    return copied
+
+
+def _dir(path: Path, uid: int, gid: int, mode: int) -> None:
+    path.mkdir(parents=True, exist_ok=True)
+    os.chown(path, uid, gid)
+    os.chmod(path, mode)
+
+
+def setup_courses(settings: dict) -> list[str]:
+    """Create or repair every course's grader, directories and configuration."""
+    cfg = settings["assessments"]
+    exchange = Path(cfg["exchange_dir"])
+    courses = course_ids(cfg["dir"])
+    _dir(exchange, 0, 0, 0o755)
+    _dir(Path(cfg["courses_root"]), 0, 0, 0o755)
+    for course in courses:
+        home = grader_home(settings, course)
+        user = _ensure_grader(grader_name(course, settings["unix"]["user_prefix"]), home)
+        uid, gid = user.pw_uid, user.pw_gid
+        _dir(home, uid, gid, HOME_MODE)
+        path = course_dir(settings, course)
+        _dir(path, uid, gid, 0o700)
+        _dir(path / "source", uid, gid, 0o700)
+        _copy_missing(Path(cfg["dir"]) / course / "source", path / "source", uid, gid)
+        authored_file = Path(cfg["dir"]) / course / "nbgrader_config.py"
+        authored = authored_file.read_text() if authored_file.exists() else ""
+        text = course_config(course, str(exchange), authored, settings["unix"]["user_prefix"])
+        _write(path / "nbgrader_config.py", text, uid, gid, 0o644)
+        _dir(home / ".jupyter", uid, gid, 0o700)
+        _write(home / ".jupyter/jupyter_server_config.py", grader_server_config(path), uid, gid, 0o644)
+        ex = exchange / course
+        _dir(ex, uid, gid, 0o755)
+        _dir(ex / "outbound", uid, gid, 0o755)
+        _dir(ex / "inbound", uid, gid, 0o3733)
+        _dir(ex / "feedback", uid, gid, 0o711)
+    LEARNER_CONFIG.parent.mkdir(parents=True, exist_ok=True)
+    _write(LEARNER_CONFIG, learner_config(str(exchange)), 0, 0, 0o644)
+    return courses
+
+
+def formgrader_services(settings: dict) -> list[dict]:
+    """One hub-managed formgrader per course, named like the course (nbgrader requires it)."""
+    services = []
+    for course in course_ids(settings["assessments"]["dir"]):
+        home = grader_home(settings, course)
+        services.append(
+            {
+                "name": course,
+                "url": f"http://127.0.0.1:{service_port(settings, course)}",
+                "user": grader_name(course, settings["unix"]["user_prefix"]),
+                "cwd": str(course_dir(settings, course)),
+                "command": [str(Path(sys.executable).parent / "jupyterhub-singleuser")],
+                "environment": {
+                    "HOME": str(home),
+                    "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
+                    "JUPYTERHUB_DEFAULT_URL": "/formgrader",
+                },
+                "oauth_no_confirm": True,
+            }
+        )
+    return services
+
+
+def course_roles(courses: list[str]) -> list[dict]:
+    """nbgrader's multi-course RBAC (demos/demo_multiple_classes), least privilege."""
+    roles = []
+    for course in courses:
+        roles.append({"name": f"formgrade-{course}", "groups": [f"formgrade-{course}"],
+                      "scopes": [f"access:services!service={course}"]})
+        roles.append({"name": f"nbgrader-{course}", "groups": [f"nbgrader-{course}"],
+                      "scopes": ["list:services", f"read:services!service={course}"]})
+    return roles

@@ -1,0 +1,118 @@
+"""The learners' side of nbgrader's exchange, hardened (DESIGN §6, nbgrader #1225/#978).
+
+The platform lays the exchange out so that nothing is world-writable and the inbound
+folder cannot be listed (see ``asnhub.assessments``). Stock nbgrader insists on a
+world-writable root and leaves each submission 0777 behind a random name; these
+subclasses accept the locked-down root and make a submission readable only by its
+author and the course's grader group (the inbound folder is setgid to that group).
+"""
+
+from __future__ import annotations
+
+import os
+import pwd
+import shutil
+
+from traitlets import Unicode
+
+from nbgrader.exchange.default import (
+    ExchangeCollect,
+    ExchangeFetchAssignment,
+    ExchangeFetchFeedback,
+    ExchangeList,
+    ExchangeReleaseAssignment,
+    ExchangeReleaseFeedback,
+    ExchangeSubmit,
+)
+
+SUBMISSION_DIR_MODE = 0o750
+SUBMISSION_FILE_MODE = 0o640
+
+
+class _LockedRoot:
+    def ensure_root(self):
+        """The root must exist and be searchable; it need not (and must not) be writable."""
+        if not (os.path.isdir(self.root) and os.access(self.root, os.X_OK)):
+            self.fail(f"Direktori pertukaran tidak dapat diakses (exchange not reachable): {self.root}")
+
+
+class HardenedSubmit(_LockedRoot, ExchangeSubmit):
+    def do_copy(self, src, dest):
+        """Copy without copying modes: directories made here inherit the inbound folder's
+        setgid group (shutil.copytree's copystat would drop it), so every file of the
+        submission belongs to the grader's group."""
+        ignore = shutil.ignore_patterns(*self.coursedir.ignore)
+        for dirpath, dirnames, filenames in os.walk(src):
+            skipped = ignore(dirpath, dirnames + filenames)
+            dirnames[:] = [d for d in dirnames if d not in skipped]
+            target = os.path.normpath(os.path.join(dest, os.path.relpath(dirpath, src)))
+            os.makedirs(target, exist_ok=True)
+            for name in filenames:
+                if name not in skipped:
+                    shutil.copyfile(os.path.join(dirpath, name), os.path.join(target, name))
+
+    def copy_files(self):
+        super().copy_files()
+        dest = os.path.join(self.inbound_path, self.assignment_filename)
+        for dirpath, _dirnames, filenames in os.walk(dest):
+            for name in filenames:
+                os.chmod(os.path.join(dirpath, name), SUBMISSION_FILE_MODE)
+            os.chmod(dirpath, SUBMISSION_DIR_MODE)
+
+
+class HardenedFetchAssignment(_LockedRoot, ExchangeFetchAssignment):
+    pass
+
+
+class HardenedFetchFeedback(_LockedRoot, ExchangeFetchFeedback):
+    pass
+
+
+class HardenedList(_LockedRoot, ExchangeList):
+    pass
+
+
+# The course side (formgrader, `python -m grading`) uses the same locked-down layout.
+
+
+class HardenedReleaseAssignment(_LockedRoot, ExchangeReleaseAssignment):
+    pass
+
+
+class HardenedReleaseFeedback(_LockedRoot, ExchangeReleaseFeedback):
+    pass
+
+
+class HardenedCollect(_LockedRoot, ExchangeCollect):
+    """Collect only submissions whose folder belongs to the Unix user of the student they
+    name: a learner cannot submit in another learner's name (stock nbgrader only warns)."""
+
+    user_prefix = Unicode("", config=True, help="Unix name = user_prefix + hub user name")
+
+    def init_src(self):
+        super().init_src()
+        kept = []
+        for rec in self.src_records:
+            path = os.path.join(self.inbound_path, rec["filename"])
+            try:
+                owner = pwd.getpwuid(os.stat(path).st_uid).pw_name
+            except KeyError:
+                owner = None
+            if owner == f"{self.user_prefix}{rec['username']}":
+                kept.append(rec)
+            else:
+                self.log.error(
+                    "Kiriman %s ditolak: atas nama %s tetapi dimiliki %s (submission refused: "
+                    "not owned by the student it names)", rec["filename"], rec["username"], owner)
+        self.src_records = kept
+
+
+FACTORY = {
+    "submit": "belajar.exchange.HardenedSubmit",
+    "fetch_assignment": "belajar.exchange.HardenedFetchAssignment",
+    "fetch_feedback": "belajar.exchange.HardenedFetchFeedback",
+    "list": "belajar.exchange.HardenedList",
+    "release_assignment": "belajar.exchange.HardenedReleaseAssignment",
+    "release_feedback": "belajar.exchange.HardenedReleaseFeedback",
+    "collect": "belajar.exchange.HardenedCollect",
+}

@@ -1,0 +1,137 @@
+"""Item → competency mapping of one nbgrader assignment (``kompetensi.yaml``).
+
+Each assignment folder (``<course>/source/<assignment>/``) holds, next to its notebooks::
+
+    # grade_id of every graded cell -> competency code and level (1-5)
+    items:
+      tes_jawaban_1: {code: M.03, level: 2}
+      jawaban_tertulis_1: {code: M.05, level: 3}
+
+Every graded cell (nbgrader ``grade: true``, or a ``task`` cell) in the assignment's
+notebooks needs exactly one entry; entries for grade_ids that no notebook has are errors;
+codes must be known to :mod:`belajar.competencies`; levels are integers 1–5.
+
+Messages read ``"<file>: <grade_id>: <reason>"``, Indonesian first, English in brackets.
+Only yaml/json/pathlib are imported here; the competency list is loaded on first use.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import yaml
+
+MAPPING_FILE = "kompetensi.yaml"
+LEVELS = range(1, 6)
+
+
+class MappingError(ValueError):
+    """The mapping of an assignment is invalid; ``errors`` holds one message per problem."""
+
+    def __init__(self, errors: list[str]):
+        self.errors = list(errors)
+        super().__init__("pemetaan kompetensi tidak valid (invalid competency mapping):\n  " + "\n  ".join(self.errors))
+
+
+def _notebooks(assignment_dir: Path) -> list[Path]:
+    return sorted(p for p in assignment_dir.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+
+
+def graded_cells(assignment_dir: Path) -> tuple[dict[str, str], list[str]]:
+    """grade_id -> notebook (relative path) for every graded or task cell, plus read errors."""
+    assignment_dir = Path(assignment_dir)
+    found: dict[str, str] = {}
+    errors: list[str] = []
+    for nb_path in _notebooks(assignment_dir):
+        rel = nb_path.relative_to(assignment_dir).as_posix()
+        try:
+            nb = json.loads(nb_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            errors.append(f"{rel}: -: notebook tidak dapat dibaca (unreadable notebook: {exc})")
+            continue
+        for index, cell in enumerate(nb.get("cells", [])):
+            meta = (cell.get("metadata") or {}).get("nbgrader") or {}
+            if not (meta.get("grade") or meta.get("task")):
+                continue
+            grade_id = meta.get("grade_id")
+            if not grade_id:
+                errors.append(f"{rel}: sel #{index}: sel dinilai tanpa grade_id (graded cell without grade_id)")
+            elif grade_id in found:
+                errors.append(f"{rel}: {grade_id}: grade_id ganda, juga ada di {found[grade_id]} "
+                              f"(duplicate grade_id, also in {found[grade_id]})")
+            else:
+                found[grade_id] = rel
+    return found, errors
+
+
+def _read_items(assignment_dir: Path) -> tuple[dict | None, list[str]]:
+    path = Path(assignment_dir) / MAPPING_FILE
+    if not path.is_file():
+        return None, [f"{MAPPING_FILE}: -: berkas pemetaan tidak ada (mapping file missing)"]
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        return None, [f"{MAPPING_FILE}: -: YAML tidak valid (invalid YAML: {exc})"]
+    if not isinstance(data, dict) or not isinstance(data.get("items"), dict):
+        return None, [f"{MAPPING_FILE}: -: harus berisi peta 'items' (must contain an 'items' mapping)"]
+    return data["items"], []
+
+
+def _check_entry(grade_id: str, entry, is_known) -> tuple[tuple[str, int] | None, list[str]]:
+    where = f"{MAPPING_FILE}: {grade_id}"
+    if not isinstance(entry, dict):
+        return None, [f"{where}: entri harus berisi code dan level (entry must have code and level)"]
+    errors = []
+    code, level = entry.get("code"), entry.get("level")
+    if not isinstance(code, str) or not code:
+        errors.append(f"{where}: kode kompetensi tidak ada (missing competency code)")
+    elif not is_known(code):
+        errors.append(f"{where}: kode kompetensi '{code}' tidak dikenal (unknown competency code)")
+    if level is None:
+        errors.append(f"{where}: level tidak ada (missing level)")
+    elif isinstance(level, bool) or not isinstance(level, int) or level not in LEVELS:
+        errors.append(f"{where}: level harus bilangan bulat 1-5, bukan {level!r} (level must be an integer 1-5)")
+    extra = sorted(set(entry) - {"code", "level"})
+    if extra:
+        errors.append(f"{where}: kunci tidak dikenal {extra} (unknown keys)")
+    return (None if errors else (code, level)), errors
+
+
+def _validate(assignment_dir: Path) -> tuple[dict[str, tuple[str, int]], list[str]]:
+    from belajar.competencies import is_known
+
+    assignment_dir = Path(assignment_dir)
+    cells, errors = graded_cells(assignment_dir)
+    items, read_errors = _read_items(assignment_dir)
+    errors += read_errors
+    mapping: dict[str, tuple[str, int]] = {}
+    if items is None:
+        return mapping, errors
+    for grade_id, notebook in cells.items():
+        if grade_id not in items:
+            errors.append(f"{notebook}: {grade_id}: belum dipetakan di {MAPPING_FILE} (no mapping entry)")
+    for grade_id, entry in items.items():
+        grade_id = str(grade_id)
+        if grade_id not in cells:
+            errors.append(f"{MAPPING_FILE}: {grade_id}: tidak ada sel dinilai dengan grade_id ini "
+                          f"(unknown grade_id: no graded cell has it)")
+            continue
+        value, entry_errors = _check_entry(grade_id, entry, is_known)
+        errors += entry_errors
+        if value is not None:
+            mapping[grade_id] = value
+    return mapping, errors
+
+
+def mapping_errors(assignment_dir: Path) -> list[str]:
+    """Every problem with the assignment's mapping; empty when it is valid."""
+    return _validate(assignment_dir)[1]
+
+
+def load_mapping(assignment_dir: Path) -> dict[str, tuple[str, int]]:
+    """grade_id -> (competency code, level); raises :class:`MappingError` when invalid."""
+    mapping, errors = _validate(assignment_dir)
+    if errors:
+        raise MappingError(errors)
+    return mapping

@@ -1,0 +1,159 @@
+"""Issue 4 end to end on the real hub, as real Unix users: a trainer releases through the
+course's formgrader, two learners fetch, answer and submit from their own servers, the
+trainer collects, autogrades, grades the written task and releases feedback; each learner
+sees only their own feedback; scores reach the competency database."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from asnhub.assessments import course_dir, grader_name
+from tests.support.hub import REPO, running_hub
+
+pytestmark = pytest.mark.integration
+
+COURSE, ASSIGNMENT = "kursus-uji", "tugas"
+API = f"/services/{COURSE}/formgrader/api"
+
+
+@pytest.fixture(scope="module")
+def hub():
+    fixtures = str(REPO / "tests/fixtures/assessments")
+    with running_hub("as", {"assessments": {"dir": fixtures}}) as hub:
+        yield hub
+
+
+def run_as(user: str, *cmd: str) -> subprocess.CompletedProcess:
+    return subprocess.run(["runuser", "-u", user, "--", *cmd], capture_output=True, text=True)
+
+
+def ok(response) -> dict:
+    body = response.json()
+    assert body.get("success"), body.get("error", body)[-2500:] if isinstance(body.get("error"), str) else body
+    return body
+
+
+def answer(client, learner, letter: str) -> None:
+    path = f"/user/{learner}/api/contents/{COURSE}/{ASSIGNMENT}/{ASSIGNMENT}.ipynb"
+    model = client.get(path).json()
+    cells = model["content"]["cells"]
+    by_id = {c["metadata"].get("nbgrader", {}).get("grade_id"): c for c in cells}
+    by_id["jawaban_1"]["source"] = f'jawaban_1 = "{letter}"'
+    by_id["tulisan_1"]["source"] = f"Mohon maaf atas keterlambatan, Bapak/Ibu ({learner})."
+    r = client.put(path, json={"type": "notebook", "format": "json", "content": model["content"]})
+    assert r.status_code == 200, r.text
+
+
+def test_formgrader_opens_for_course_trainer_only(hub, token_for):
+    trainer = hub.by_role("trainer")[0]
+    # the demo trainer teaches assessments/ courses, not this fixture course
+    r = token_for(trainer).get(f"/services/{COURSE}/formgrader")
+    assert r.status_code == 403
+    learner = hub.by_role("learner")[0]
+    assert token_for(learner).get(f"{API}/assignments").status_code == 403
+
+
+def test_full_assessment_flow(hub, token_for, tmp_path):
+    settings = hub.settings
+    # make the demo trainer staff of the fixture course through the roster, as an admin would
+    from asnhub.demo import demo_csv
+
+    roster = tmp_path / "roster.csv"
+    roster.write_text(demo_csv().replace(
+        "komunikasi-pelayanan;manajemen-waktu;penanganan-pengaduan;e-government", COURSE))
+    r = subprocess.run([sys.executable, "-m", "asnhub", "--settings", str(hub.settings_file),
+                        "roster", "import", str(roster)], cwd=REPO, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    trainer_acct = hub.by_role("trainer")[0]
+    from tests.support.client import HubSession, TokenClient
+
+    session = HubSession(hub.url)
+    assert session.login(trainer_acct.username, trainer_acct.password)  # groups refresh on log-in
+    trainer = TokenClient(hub.url, session.new_token(trainer_acct.username))
+
+    page = trainer.get(f"/services/{COURSE}/formgrader")
+    assert page.status_code == 200, hub.log()[-4000:]
+    assert page.headers["Content-Security-Policy"].startswith("frame-ancestors 'self'")
+
+    ok(trainer.post(f"{API}/assignment/{ASSIGNMENT}/assign"))
+    ok(trainer.post(f"{API}/assignment/{ASSIGNMENT}/release"))
+
+    right, wrong = hub.by_role("learner")[:2]
+    for learner, letter in ((right, "B"), (wrong, "A")):
+        client = token_for(learner)
+        client.start_server(learner.username)
+        base = f"/user/{learner.username}/assignments"
+        listed = client.get(base, params={"course_id": COURSE}).json()
+        assert listed["success"], listed
+        fetched = client.post(f"{base}/fetch", data={"course_id": COURSE, "assignment_id": ASSIGNMENT})
+        assert fetched.json()["success"], fetched.text
+        answer(client, learner.username, letter)
+        submitted = client.post(f"{base}/submit", data={"course_id": COURSE, "assignment_id": ASSIGNMENT})
+        assert submitted.json()["success"], submitted.text
+
+    # the exchange is locked: learners cannot list inbound nor read another's submission
+    exchange = Path(settings["assessments"]["exchange_dir"]) / COURSE
+    me = hub.unix_name(wrong.username)
+    assert run_as(me, "ls", str(exchange / "inbound")).returncode != 0
+    theirs = next((exchange / "inbound").glob(f"{right.username}+{ASSIGNMENT}+*"))
+    assert run_as(me, "cat", str(theirs / f"{ASSIGNMENT}.ipynb")).returncode != 0
+    assert run_as(me, "ls", str(course_dir(settings, COURSE))).returncode != 0
+
+    ok(trainer.post(f"{API}/assignment/{ASSIGNMENT}/collect"))
+    for learner in (right, wrong):
+        result = trainer.post(f"{API}/submission/{ASSIGNMENT}/{learner.username}/autograde").json()
+        assert result["success"], result
+
+    notebooks = trainer.get(f"{API}/submitted_notebooks/{ASSIGNMENT}/{ASSIGNMENT}").json()
+    by_student = {n["student"]: n for n in notebooks}
+    for learner, expected_auto in ((right, 1.0), (wrong, 0.0)):
+        grades = trainer.get(f"{API}/grades", params={"submission_id": by_student[learner.username]["id"]}).json()
+        named = {g["name"]: g for g in grades}
+        assert named["tes_jawaban_1"]["auto_score"] == expected_auto
+        r = trainer.put(f"{API}/grade/{named['tulisan_1']['id']}", json={"manual_score": 3})
+        assert r.status_code == 200, r.text
+
+    ok(trainer.post(f"{API}/assignment/{ASSIGNMENT}/generate_feedback"))
+    ok(trainer.post(f"{API}/assignment/{ASSIGNMENT}/release_feedback"))
+    assert run_as(me, "ls", str(exchange / "feedback")).returncode != 0
+
+    for learner in (right, wrong):
+        client = token_for(learner)
+        base = f"/user/{learner.username}/assignments"
+        fb = client.post(f"{base}/fetch_feedback", data={"course_id": COURSE, "assignment_id": ASSIGNMENT})
+        assert fb.json()["success"], fb.text
+        out = client.execute(learner.username,
+                             f"import glob; print(open(glob.glob('{COURSE}/{ASSIGNMENT}/feedback/*/{ASSIGNMENT}.html')[0]).read())")
+        html = out["stdout"]
+        assert f"({learner.username})" in html, "feedback is not the learner's own"
+        other = wrong if learner is right else right
+        assert f"({other.username})" not in html
+        assert "BEGIN HIDDEN TESTS" not in html and '== "B"' not in html
+
+    # scores into the competency database
+    url = settings_platform_url(hub)
+    r = subprocess.run([sys.executable, "-m", "grading", "sync", ASSIGNMENT, "--course-dir",
+                        str(course_dir(settings, COURSE)), "--platform-url", url],
+                       cwd=REPO, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    with sqlite3.connect(url.removeprefix("sqlite:///")) as db:
+        rows = db.execute("select username, grade_id, competency, level, score from item_scores").fetchall()
+    assert (right.username, "tes_jawaban_1", "M.03", 2, 1.0) in rows
+    assert (wrong.username, "tes_jawaban_1", "M.03", 2, 0.0) in rows
+    assert (wrong.username, "tulisan_1", "M.05", 3, 3.0) in rows
+
+
+def settings_platform_url(hub) -> str:
+    return f"sqlite:///{Path(hub.settings['data_dir']) / 'kompetensi.sqlite'}"
+
+
+def test_grader_is_not_a_login_user(hub):
+    import pwd
+
+    entry = pwd.getpwnam(grader_name(COURSE, hub.prefix))
+    assert entry.pw_shell.endswith("nologin")

@@ -1,0 +1,222 @@
+"""nbgrader assessments (assessments/<course>/): competency mapping, release safety, answer keys.
+
+Cheap checks run for every course and assignment; the real ``nbgrader generate_assignment``
+and ``nbgrader validate`` (slow: gradebook + kernel) run for one course only.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from grading.mapping import MappingError, load_mapping, mapping_errors
+
+ROOT = Path(__file__).resolve().parents[2]
+ASSESSMENTS = ROOT / "assessments"
+COURSES = ("komunikasi-pelayanan", "manajemen-waktu", "penanganan-pengaduan", "e-government")
+ASSIGNMENTS = ("pre-test", "post-test", "tugas-tertulis")
+ALL = [(c, a) for c in COURSES for a in ASSIGNMENTS]
+FULL_COURSE = "komunikasi-pelayanan"  # generated and validated for real
+BIN = Path(sys.executable).parent  # nbgrader needs `alembic` on PATH
+
+
+def _nb(course, assignment, root=ASSESSMENTS):
+    return json.loads((root / course / "source" / assignment / f"{assignment}.ipynb").read_text(encoding="utf-8"))
+
+
+def _meta(cell):
+    return cell["metadata"].get("nbgrader", {})
+
+
+def _source(cell):
+    return "".join(cell["source"])
+
+
+def _key(test_source):
+    m = re.search(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", test_source, re.S)
+    assert m, "no hidden test region"
+    k = re.search(r'\.strip\(\)\.upper\(\) == "([ABCD])"', m.group(1))
+    assert k, "hidden test must compare the normalised answer with one letter"
+    return k.group(1)
+
+
+def test_course_layout():
+    for course in COURSES:
+        base = ASSESSMENTS / course
+        assert (base / "rubrik" / "tugas-tertulis.md").is_file()
+        assert not list((base / "source").rglob("*rubrik*")), "rubric must stay outside source/"
+        config = (base / "nbgrader_config.py").read_text(encoding="utf-8")
+        assert f'course_id = "{course}"' in config
+        assert "root" not in config.replace("CourseDirectory.root", ""), "no paths in course config"
+        for assignment in ASSIGNMENTS:
+            assert (base / "source" / assignment / f"{assignment}.ipynb").is_file()
+            assert (base / "source" / assignment / "kompetensi.yaml").is_file()
+
+
+@pytest.mark.parametrize("course,assignment", ALL)
+def test_mapping_is_valid(course, assignment):
+    directory = ASSESSMENTS / course / "source" / assignment
+    assert mapping_errors(directory) == []
+    mapping = load_mapping(directory)
+    module = yaml.safe_load((ROOT / "courses" / course / "module.yaml").read_text(encoding="utf-8"))
+    targets = {c["code"] for c in module["competencies"]}
+    assert {code for code, _level in mapping.values()} <= targets, "items assess the module's own competencies"
+    if assignment == "tugas-tertulis":
+        assert 1 <= len(mapping) <= 2
+    else:
+        assert 6 <= len(mapping) <= 8
+
+
+@pytest.mark.parametrize("course", COURSES)
+def test_pre_and_post_are_parallel(course):
+    pre = load_mapping(ASSESSMENTS / course / "source" / "pre-test")
+    post = load_mapping(ASSESSMENTS / course / "source" / "post-test")
+    assert pre == post  # same grade_ids, same code and level per position
+    questions = lambda a: {_source(c) for c in _nb(course, a)["cells"] if _meta(c).get("grade_id", "").startswith("soal_")}  # noqa: E731
+    assert not questions("pre-test") & questions("post-test"), "different questions"
+
+
+@pytest.mark.parametrize("course,assignment", [(c, a) for c in COURSES for a in ("pre-test", "post-test")])
+def test_multiple_choice_structure(course, assignment):
+    cells = _nb(course, assignment)["cells"]
+    tests = [c for c in cells if _meta(c).get("grade")]
+    for n, test in enumerate(tests, 1):
+        meta = _meta(test)
+        assert (meta["grade_id"], meta["points"], meta["locked"], meta["solution"]) == (f"tes_jawaban_{n}", 1, True, False)
+        src = _source(test)
+        visible = re.sub(r"### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS", "", src, flags=re.S)
+        assert f'assert jawaban_{n}.strip().upper() in ("A", "B", "C", "D")' in visible
+        assert '== "' not in visible, "visible part checks the format only"
+        answer = cells[cells.index(test) - 1]
+        assert _meta(answer) | {"grade_id": None} == {
+            "grade": False, "solution": True, "locked": False, "schema_version": 3, "grade_id": None}
+        lines = _source(answer).splitlines()
+        assert lines[0] == f'jawaban_{n} = ""  # tulis A, B, C, atau D di antara tanda kutip'
+        assert lines[1:] == ["### BEGIN SOLUTION", f'jawaban_{n} = "{_key(src)}"', "### END SOLUTION"]
+        question = cells[cells.index(test) - 2]
+        assert _meta(question)["locked"] and all(f"**{x}.**" in _source(question) for x in "ABCD")
+
+
+@pytest.mark.parametrize("course", COURSES)
+def test_written_task(course):
+    cells = _nb(course, "tugas-tertulis")["cells"]
+    graded = [c for c in cells if _meta(c).get("grade")]
+    assert graded and all(c["cell_type"] == "markdown" and _meta(c)["solution"] for c in graded)
+    rubric = (ASSESSMENTS / course / "rubrik" / "tugas-tertulis.md").read_text(encoding="utf-8")
+    rows = [line for line in rubric.splitlines() if re.match(r"\| \d+ \|", line)]
+    assert 4 <= len(rows) <= 5
+    assert len(rows) * 2 == sum(_meta(c)["points"] for c in graded)  # criteria score 0/1/2
+
+
+def _release_in_process(course, assignment):
+    """The release transformation nbgrader applies (solutions, hidden tests), with the course config."""
+    import nbformat
+    from nbgrader.preprocessors import ClearHiddenTests, ClearSolutions
+    from traitlets.config import PyFileConfigLoader
+
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(ASSESSMENTS / course)).load_config()
+    nb = nbformat.read(ASSESSMENTS / course / "source" / assignment / f"{assignment}.ipynb", as_version=4)
+    resources = {}
+    for pre in (ClearSolutions(config=config), ClearHiddenTests(config=config)):
+        nb, resources = pre.preprocess(nb, resources)
+    return nb
+
+
+def _assert_release_clean(nb, assignment):
+    text = json.dumps(nb)
+    for marker in ("BEGIN HIDDEN TESTS", "BEGIN SOLUTION", "NotImplementedError", "YOUR ANSWER HERE", "YOUR CODE HERE"):
+        assert marker not in text, marker
+    for cell in nb["cells"]:
+        meta = _meta(cell)
+        if meta.get("solution") and cell["cell_type"] == "code":
+            n = meta["grade_id"].removeprefix("jawaban_")
+            assert _source(cell).strip() == f'jawaban_{n} = ""  # tulis A, B, C, atau D di antara tanda kutip'
+        if meta.get("solution") and cell["cell_type"] == "markdown":
+            assert _source(cell).startswith("Tulis jawaban Anda di sini")
+
+
+@pytest.mark.parametrize("course,assignment", ALL)
+def test_release_transformation_strips_keys(course, assignment):
+    _assert_release_clean(_release_in_process(course, assignment), assignment)
+
+
+def _broken_copy(tmp_path):
+    src = ASSESSMENTS / FULL_COURSE / "source" / "pre-test"
+    dst = tmp_path / "pre-test"
+    shutil.copytree(src, dst)
+    items = yaml.safe_load((dst / "kompetensi.yaml").read_text(encoding="utf-8"))["items"]
+    del items["tes_jawaban_1"]
+    items["tes_jawaban_2"]["code"] = "X.99"
+    items["tes_jawaban_3"]["level"] = 7
+    items["tes_jawaban_99"] = {"code": "M.03", "level": 2}
+    (dst / "kompetensi.yaml").write_text(yaml.safe_dump({"items": items}), encoding="utf-8")
+    return dst
+
+
+def test_broken_mapping_messages(tmp_path):
+    errors = mapping_errors(_broken_copy(tmp_path))
+    assert len(errors) == 4, errors
+    assert any(e.startswith("pre-test.ipynb: tes_jawaban_1: belum dipetakan") for e in errors)
+    assert any(e.startswith("kompetensi.yaml: tes_jawaban_2: kode kompetensi 'X.99' tidak dikenal") for e in errors)
+    assert any(e.startswith("kompetensi.yaml: tes_jawaban_3: level harus bilangan bulat 1-5, bukan 7") for e in errors)
+    assert any(e.startswith("kompetensi.yaml: tes_jawaban_99: tidak ada sel dinilai") for e in errors)
+
+
+def test_load_mapping_raises(tmp_path):
+    with pytest.raises(MappingError) as info:
+        load_mapping(_broken_copy(tmp_path))
+    assert len(info.value.errors) == 4
+
+
+def test_missing_and_malformed_mapping(tmp_path):
+    dst = tmp_path / "tugas-tertulis"
+    shutil.copytree(ASSESSMENTS / FULL_COURSE / "source" / "tugas-tertulis", dst)
+    (dst / "kompetensi.yaml").write_text("items:\n  jawaban_tertulis_1: {code: M.03, level: true}\n", encoding="utf-8")
+    assert [e.split(":")[1].strip() for e in mapping_errors(dst)] == ["jawaban_tertulis_1"]
+    (dst / "kompetensi.yaml").unlink()
+    assert mapping_errors(dst) == ["kompetensi.yaml: -: berkas pemetaan tidak ada (mapping file missing)"]
+
+
+def _nbgrader(cwd, *args):
+    # Only the course's own nbgrader_config.py: a platform-wide one (e.g. the hub's exchange
+    # classes in <venv>/etc/jupyter) is not what these assessments are about.
+    isolated = Path(cwd).parent / "jupyter-config"
+    isolated.mkdir(exist_ok=True)
+    env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+               JUPYTER_NO_CONFIG="1", JUPYTER_CONFIG_DIR=str(isolated))
+    return subprocess.run([str(BIN / "nbgrader"), *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture(scope="module")
+def generated_course(tmp_path_factory):
+    course = tmp_path_factory.mktemp("kursus") / FULL_COURSE
+    shutil.copytree(ASSESSMENTS / FULL_COURSE, course)
+    for assignment in ASSIGNMENTS:
+        done = _nbgrader(course, "generate_assignment", assignment, "--force")
+        assert done.returncode == 0, done.stdout + done.stderr
+    return course
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_generated_release_has_no_keys(generated_course, assignment):
+    release = generated_course / "release" / assignment
+    assert not (release / "kompetensi.yaml").exists()
+    nb = json.loads((release / f"{assignment}.ipynb").read_text(encoding="utf-8"))
+    _assert_release_clean(nb, assignment)
+    for cell in nb["cells"]:
+        meta = _meta(cell)
+        if meta.get("grade") and not meta.get("solution") or meta.get("locked"):
+            assert cell["metadata"].get("editable") is False and cell["metadata"].get("deletable") is False
+
+
+def test_source_passes_validation(generated_course):
+    done = _nbgrader(generated_course, "validate", "source/pre-test/pre-test.ipynb")
+    assert "Success! Your notebook passes all the tests." in done.stdout, done.stdout + done.stderr
