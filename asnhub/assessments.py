@@ -39,6 +39,11 @@ def grader_name(course: str, prefix: str) -> str:
     return f"{prefix}g-{course}"[:32]
 
 
+def sandbox_name(prefix: str) -> str:
+    """The Unix user that runs learners' code during autograde (no home, no log-in)."""
+    return f"{prefix}sandbox"
+
+
 def grader_home(settings: dict, course: str) -> Path:
     return Path(settings["assessments"]["courses_root"]) / grader_name(course, settings["unix"]["user_prefix"])
 
@@ -74,7 +79,9 @@ def learner_config(exchange: str) -> str:
     )
 
 
-def course_config(course: str, exchange: str, authored: str = "", user_prefix: str = "") -> str:
+def course_config(
+    course: str, exchange: str, authored: str = "", user_prefix: str = "", counts: str = "latest"
+) -> str:
     """The course's own settings from the repository (``assessments/<course>/
     nbgrader_config.py``: stubs, ignore list), then the platform's exchange layout."""
     return "\n".join(
@@ -88,6 +95,7 @@ def course_config(course: str, exchange: str, authored: str = "", user_prefix: s
          'c.CourseDirectory.student_id = "*"',
          "c.CollectApp.check_owner = False  # HardenedCollect refuses instead of warning",
          f"c.HardenedCollect.user_prefix = {user_prefix!r}",
+         f"c.HardenedCollect.counts = {counts!r}",
          # released feedback never shows hidden tests (the formgrader reads this file too)
          f"c.GenerateFeedback.preprocessors = {FEEDBACK_PREPROCESSORS!r}",
          *_exchange_lines(exchange), ""]
@@ -167,7 +175,8 @@ def setup_courses(settings: dict) -> list[str]:
         _copy_missing(Path(cfg["dir"]) / course / "source", path / "source", uid, gid)
         authored_file = Path(cfg["dir"]) / course / "nbgrader_config.py"
         authored = authored_file.read_text() if authored_file.exists() else ""
-        text = course_config(course, str(exchange), authored, settings["unix"]["user_prefix"])
+        text = course_config(course, str(exchange), authored, settings["unix"]["user_prefix"],
+                             cfg["counts"])
         _write(path / "nbgrader_config.py", text, uid, gid, 0o644)
         _dir(home / ".jupyter", uid, gid, 0o700)
         _write(home / ".jupyter/jupyter_server_config.py", grader_server_config(path), uid, gid, 0o644)
@@ -176,6 +185,13 @@ def setup_courses(settings: dict) -> list[str]:
         _dir(ex / "outbound", uid, gid, 0o755)
         _dir(ex / "inbound", uid, gid, 0o3733)
         _dir(ex / "feedback", uid, gid, 0o711)
+    sandbox = sandbox_name(settings["unix"]["user_prefix"])
+    try:
+        pwd.getpwnam(sandbox)
+    except KeyError:
+        subprocess.run(["useradd", "--system", "--no-create-home", "--home-dir", "/nonexistent",
+                        "--shell", "/usr/sbin/nologin", "--user-group", sandbox],
+                       check=True, capture_output=True, text=True)
     LEARNER_CONFIG.parent.mkdir(parents=True, exist_ok=True)
     _write(LEARNER_CONFIG, learner_config(str(exchange)), 0, 0, 0o644)
     return courses

@@ -69,6 +69,8 @@ DEFAULTS: dict[str, Any] = {
         "exchange_dir": "/srv/asn-ambon/exchange",
         # formgrader services listen on first_port, first_port + 1, ... (one per course)
         "first_port": 10200,
+        # every attempt is kept under <course>/attempts; this one is graded
+        "counts": "latest",
     },
     "culler": {"enabled": True, "timeout_seconds": 3600, "every_seconds": 300},
     "ui": {"default_url": "/lab", "locale": "id_ID"},
@@ -133,6 +135,7 @@ SCHEMA: dict[str, Any] = {
                     "courses_root": {"type": "string", "pattern": "^/"},
                     "exchange_dir": {"type": "string", "pattern": "^/"},
                     "first_port": _PORT,
+                    "counts": {"enum": ["latest", "first"]},
                 }
             ),
             "culler": _section(

@@ -9,6 +9,7 @@ author and the course's grader group (the inbound folder is setgid to that group
 
 from __future__ import annotations
 
+import glob
 import os
 import pwd
 import shutil
@@ -85,26 +86,62 @@ class HardenedReleaseFeedback(_LockedRoot, ExchangeReleaseFeedback):
 
 class HardenedCollect(_LockedRoot, ExchangeCollect):
     """Collect only submissions whose folder belongs to the Unix user of the student they
-    name: a learner cannot submit in another learner's name (stock nbgrader only warns)."""
+    name: a learner cannot submit in another learner's name (stock nbgrader only warns).
+
+    Every attempt is also kept under ``<course>/attempts/`` (stock keeps only the latest),
+    and ``counts`` chooses which attempt is graded."""
 
     user_prefix = Unicode("", config=True, help="Unix name = user_prefix + hub user name")
+    counts = Unicode("latest", config=True, help="Which attempt is graded: latest or first")
+
+    def _owned_by_student(self, path: str, student: str) -> bool:
+        try:
+            owner = pwd.getpwuid(os.stat(path).st_uid).pw_name
+        except (KeyError, FileNotFoundError):
+            owner = None
+        if owner != f"{self.user_prefix}{student}":
+            self.log.error(
+                "Kiriman %s ditolak: atas nama %s tetapi dimiliki %s (submission refused: "
+                "not owned by the student it names)", path, student, owner)
+            return False
+        return True
 
     def init_src(self):
+        """Stock paths and checks, then the submission per student chosen among the
+        folders that student really owns (latest, or latest before the due date)."""
+        from pathlib import Path
+
+        from grading import attempts
+
         super().init_src()
-        kept = []
-        for rec in self.src_records:
-            path = os.path.join(self.inbound_path, rec["filename"])
-            try:
-                owner = pwd.getpwuid(os.stat(path).st_uid).pw_name
-            except KeyError:
-                owner = None
-            if owner == f"{self.user_prefix}{rec['username']}":
-                kept.append(rec)
+        student_id = self.coursedir.student_id or "*"
+        pattern = os.path.join(self.inbound_path, f"{student_id}+{self.coursedir.assignment_id}+*")
+        allowed: dict[str, list[dict]] = {}
+        refused: set[str] = set()
+        for path in sorted(glob.glob(pattern)):
+            rec = self._path_to_record(path)
+            if self._owned_by_student(path, rec["username"]):
+                allowed.setdefault(rec["username"], []).append(rec)
             else:
-                self.log.error(
-                    "Kiriman %s ditolak: atas nama %s tetapi dimiliki %s (submission refused: "
-                    "not owned by the student it names)", rec["filename"], rec["username"], owner)
-        self.src_records = kept
+                refused.add(path)
+        self.src_records = []
+        for recs in allowed.values():
+            recs = self._sort_by_timestamp(recs)
+            if self.duedate is not None and self.before_duedate:
+                recs = [r for r in recs if r["timestamp"] <= self.duedate] or recs
+            self.src_records.append(recs[0])
+        attempts.archive(
+            Path(self.coursedir.root), Path(self.inbound_path), self.coursedir.assignment_id,
+            allowed=lambda a: str(a.path) not in refused,
+        )
+
+    def copy_files(self):
+        from pathlib import Path
+
+        from grading import attempts
+
+        super().copy_files()
+        attempts.apply_counting_rule(Path(self.coursedir.root), self.coursedir.assignment_id, self.counts)
 
 
 FACTORY = {

@@ -9,6 +9,7 @@ student's first attempt; ``"latest"`` is nbgrader's behaviour.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,10 +38,15 @@ def _safe_name(timestamp: str) -> str:
     return "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in timestamp)
 
 
-def archive(course_dir: Path, inbound: Path, assignment: str) -> int:
-    """Copy attempts not yet archived; return how many were new."""
+def archive(
+    course_dir: Path, inbound: Path, assignment: str,
+    allowed: Callable[[Attempt], bool] = lambda attempt: True,
+) -> int:
+    """Copy attempts not yet archived (only those ``allowed``); return how many were new."""
     new = 0
     for attempt in inbound_attempts(inbound, assignment):
+        if not allowed(attempt):
+            continue
         target = course_dir / "attempts" / attempt.student / assignment / _safe_name(attempt.timestamp)
         if target.exists():
             continue

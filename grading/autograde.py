@@ -155,7 +155,7 @@ def _tampered_cells(raw_nb, source_cells) -> list[str]:
         if grade_id:
             submitted[grade_id] = cell
     reasons = []
-    for name, (checksum, is_test) in source_cells.items():
+    for name, (checksum, is_test, released_source) in source_cells.items():
         kind = "sel tes" if is_test else "sel terkunci"
         cell = submitted.get(name)
         if cell is None:
@@ -165,9 +165,24 @@ def _tampered_cells(raw_nb, source_cells) -> list[str]:
             changed = utils.compute_checksum(cell) != checksum
         except Exception:
             changed = True
+        # the gradebook checksum is taken before hidden tests are stripped for release:
+        # a test cell as released (hidden tests removed) is not "changed"
+        if changed and cell.get("source", "").strip() == released_source.strip():
+            changed = False
         if changed:
             reasons.append(f"{kind} diubah: '{name}' (dipulihkan dari versi sumber)")
     return reasons
+
+
+def _released_source(source: str, cell_type: str) -> str:
+    """A source cell as learners receive it: nbgrader's ClearHiddenTests applied."""
+    from nbformat.v4 import new_code_cell, new_markdown_cell
+    from nbgrader.preprocessors import ClearHiddenTests
+
+    cell = new_code_cell(source) if cell_type == "code" else new_markdown_cell(source)
+    cell.metadata["nbgrader"] = {"grade": True, "solution": False, "locked": True}
+    cell, _ = ClearHiddenTests().preprocess_cell(cell, {}, 0)
+    return cell.source
 
 
 def _executable_cells(nb) -> list[tuple[int, str]]:
@@ -243,13 +258,14 @@ class _Run:
 
     # -- database helpers -----------------------------------------------------------------
     def source_cells(self, notebook_id):
-        """{grade_id: (checksum, is_test)} of the locked cells of the released notebook."""
+        """{grade_id: (checksum, is_test, source as released)} of the locked cells."""
         if notebook_id not in self._source_cells:
             nb = self.gb.find_notebook(notebook_id, self.assignment)
             grade_ids = {c.name for c in nb.grade_cells}
             solution_ids = {c.name for c in nb.solution_cells}
             self._source_cells[notebook_id] = {
-                c.name: (c.checksum, c.name in grade_ids and c.name not in solution_ids)
+                c.name: (c.checksum, c.name in grade_ids and c.name not in solution_ids,
+                         _released_source(c.source, c.cell_type))
                 for c in nb.source_cells if c.locked}
             self.tx.rollback()
         return self._source_cells[notebook_id]

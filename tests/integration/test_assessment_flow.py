@@ -5,6 +5,7 @@ sees only their own feedback; scores reach the competency database."""
 
 from __future__ import annotations
 
+import pwd
 import sqlite3
 import subprocess
 import sys
@@ -104,7 +105,21 @@ def test_full_assessment_flow(hub, token_for, tmp_path):
     assert run_as(me, "cat", str(theirs / f"{ASSIGNMENT}.ipynb")).returncode != 0
     assert run_as(me, "ls", str(course_dir(settings, COURSE))).returncode != 0
 
+    # a second attempt is kept too; a submission forged in another learner's name is refused
+    client = token_for(right)
+    ok(client.post(f"/user/{right.username}/assignments/submit",
+                   data={"course_id": COURSE, "assignment_id": ASSIGNMENT}))
+    forged = exchange / "inbound" / f"{right.username}+{ASSIGNMENT}+2099-01-01 00:00:00.000000 UTC+palsu"
+    assert run_as(me, "mkdir", str(forged)).returncode == 0
+    home = Path(pwd.getpwnam(me).pw_dir)
+    assert run_as(me, "cp", str(home / COURSE / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"), str(forged)).returncode == 0
+    run_as(me, "sh", "-c", f"echo '2099-01-01 00:00:00.000000 UTC' > '{forged}/timestamp.txt'")
+
     ok(trainer.post(f"{API}/assignment/{ASSIGNMENT}/collect"))
+    cdir = course_dir(settings, COURSE)
+    assert len(list((cdir / "attempts" / right.username / ASSIGNMENT).iterdir())) == 2
+    stamp = (cdir / "submitted" / right.username / ASSIGNMENT / "timestamp.txt").read_text()
+    assert not stamp.startswith("2099"), "a forged submission was collected"
     for learner in (right, wrong):
         result = trainer.post(f"{API}/submission/{ASSIGNMENT}/{learner.username}/autograde").json()
         assert result["success"], result
@@ -146,6 +161,21 @@ def test_full_assessment_flow(hub, token_for, tmp_path):
     assert (right.username, "tes_jawaban_1", "M.03", 2, 1.0) in rows
     assert (wrong.username, "tes_jawaban_1", "M.03", 2, 0.0) in rows
     assert (wrong.username, "tulisan_1", "M.05", 3, 3.0) in rows
+
+
+    # our sandboxed autograde on the same hub course, run by an operator as root: same
+    # automatic scores, and the course stays the grader's (the formgrader keeps working)
+    r = subprocess.run([sys.executable, "-m", "grading", "autograde", ASSIGNMENT, "--course-dir",
+                        str(cdir), "--sandbox-user", f"{hub.prefix}sandbox", "--force"],
+                       cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stdout + r.stderr
+    owner = cdir.stat().st_uid
+    assert all(p.lstat().st_uid == owner for p in cdir.rglob("*")), "root-owned files left"
+    for learner, expected_auto in ((right, 1.0), (wrong, 0.0)):
+        grades = trainer.get(f"{API}/grades", params={"submission_id": by_student[learner.username]["id"]}).json()
+        named = {g["name"]: g for g in grades}
+        assert named["tes_jawaban_1"]["auto_score"] == expected_auto
+        assert named["tulisan_1"]["manual_score"] == 3  # manual grading survives a regrade
 
 
 def settings_platform_url(hub) -> str:
