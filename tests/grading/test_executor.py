@@ -1,6 +1,5 @@
 """The forked executor returns outputs in the shape ipykernel/nbclient produce."""
 
-import os
 import shutil
 
 import pytest
