@@ -23,7 +23,7 @@ import sys
 from pathlib import Path
 
 from belajar.exchange import FACTORY
-from grading.course import FEEDBACK_PREPROCESSORS
+from grading.course import AUTOGRADE_PREPROCESSORS, FEEDBACK_PREPROCESSORS
 
 from .unixusers import HOME_MODE
 
@@ -98,6 +98,8 @@ def course_config(
          f"c.HardenedCollect.counts = {counts!r}",
          # released feedback never shows hidden tests (the formgrader reads this file too)
          f"c.GenerateFeedback.preprocessors = {FEEDBACK_PREPROCESSORS!r}",
+         # learners' code runs only in `python -m grading autograde`'s sandbox
+         f"c.Autograde.autograde_preprocessors = {AUTOGRADE_PREPROCESSORS!r}",
          *_exchange_lines(exchange), ""]
     )
 

@@ -429,7 +429,11 @@ class _Run:
         conv = self.conv
         conv.exporter._preprocessors = []
         for cls in conv.autograde_preprocessors:
-            if cls is Execute:
+            if isinstance(cls, str):  # course configs may name preprocessors by import path
+                from traitlets.utils.importstring import import_item
+
+                cls = import_item(cls)
+            if isinstance(cls, type) and issubclass(cls, Execute):
                 continue
             shared = self.shared.get(cls)
             if shared is not None:

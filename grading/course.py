@@ -20,6 +20,18 @@ FEEDBACK_PREPROCESSORS = [
 ]
 
 
+# Autograde in the formgrader would run learners' code as the grader; refuse it there.
+AUTOGRADE_PREPROCESSORS = [
+    "grading.preprocessors.RefuseUnsandboxedExecute",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+
+
 def course_config(course_dir: Path, course_id: str | None = None, exchange: str | None = None) -> Config:
     config = Config()
     config_file = course_dir / "nbgrader_config.py"

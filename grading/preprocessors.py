@@ -24,3 +24,21 @@ class HideHiddenTestOutputs(Preprocessor):
                     message = f"{output.get('ename', 'Error')}: {output.get('evalue', '')}".rstrip(": ")
                     output["traceback"] = [message + "  (rincian tes tersembunyi disembunyikan)"]
         return cell, resources
+
+
+from nbgrader.preprocessors import Execute  # noqa: E402
+
+
+class RefuseUnsandboxedExecute(Execute):
+    """Takes the place of nbgrader's Execute in the formgrader: stock autograde would run
+    learners' code with the grader's rights (it owns source/ and the gradebook). On this
+    platform code is only run by ``python -m grading autograde``, sandboxed; our engine
+    skips any Execute subclass, so this never runs there."""
+
+    def preprocess(self, nb, resources):
+        raise RuntimeError(
+            "Penilaian otomatis dari formgrader dimatikan: kode peserta tidak boleh berjalan "
+            "dengan hak akun kursus. Jalankan: python -m grading autograde <tugas> "
+            "--course-dir <kursus> --sandbox-user <akun-sandbox> (as root). "
+            "(Autograde from the formgrader is disabled: it would run learners' code unsandboxed.)"
+        )

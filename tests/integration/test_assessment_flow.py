@@ -1,7 +1,9 @@
 """Issue 4 end to end on the real hub, as real Unix users: a trainer releases through the
 course's formgrader, two learners fetch, answer and submit from their own servers, the
-trainer collects, autogrades, grades the written task and releases feedback; each learner
-sees only their own feedback; scores reach the competency database."""
+trainer collects; autograde runs sandboxed (`python -m grading`, the formgrader's own
+autograde is refused); the trainer grades the written task and releases feedback through
+the formgrader API; each learner sees only their own feedback; scores reach the
+competency database."""
 
 from __future__ import annotations
 
@@ -120,9 +122,17 @@ def test_full_assessment_flow(hub, token_for, tmp_path):
     assert len(list((cdir / "attempts" / right.username / ASSIGNMENT).iterdir())) == 2
     stamp = (cdir / "submitted" / right.username / ASSIGNMENT / "timestamp.txt").read_text()
     assert not stamp.startswith("2099"), "a forged submission was collected"
-    for learner in (right, wrong):
-        result = trainer.post(f"{API}/submission/{ASSIGNMENT}/{learner.username}/autograde").json()
-        assert result["success"], result
+    # the formgrader's autograde would run learners' code as the grader: refused
+    refused = trainer.post(f"{API}/submission/{ASSIGNMENT}/{right.username}/autograde").json()
+    assert not refused["success"]
+    assert "dimatikan" in (refused.get("log") or "") + (refused.get("error") or "")
+    # the operator autogrades, sandboxed, as root; the course stays the grader's
+    r = subprocess.run([sys.executable, "-m", "grading", "autograde", ASSIGNMENT, "--course-dir",
+                        str(cdir), "--sandbox-user", f"{hub.prefix}sandbox"],
+                       cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stdout + r.stderr
+    owner = cdir.stat().st_uid
+    assert all(p.lstat().st_uid == owner for p in cdir.rglob("*")), "root-owned files left"
 
     notebooks = trainer.get(f"{API}/submitted_notebooks/{ASSIGNMENT}/{ASSIGNMENT}").json()
     by_student = {n["student"]: n for n in notebooks}
@@ -163,14 +173,11 @@ def test_full_assessment_flow(hub, token_for, tmp_path):
     assert (wrong.username, "tulisan_1", "M.05", 3, 3.0) in rows
 
 
-    # our sandboxed autograde on the same hub course, run by an operator as root: same
-    # automatic scores, and the course stays the grader's (the formgrader keeps working)
+    # regrading keeps the trainer's manual grades
     r = subprocess.run([sys.executable, "-m", "grading", "autograde", ASSIGNMENT, "--course-dir",
                         str(cdir), "--sandbox-user", f"{hub.prefix}sandbox", "--force"],
                        cwd=REPO, capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stdout + r.stderr
-    owner = cdir.stat().st_uid
-    assert all(p.lstat().st_uid == owner for p in cdir.rglob("*")), "root-owned files left"
     for learner, expected_auto in ((right, 1.0), (wrong, 0.0)):
         grades = trainer.get(f"{API}/grades", params={"submission_id": by_student[learner.username]["id"]}).json()
         named = {g["name"]: g for g in grades}
