@@ -222,12 +222,37 @@ def formgrader_services(settings: dict) -> list[dict]:
     return services
 
 
+GRADING_SERVICE = "penilaian"
+
+
+def grading_service(settings: dict) -> dict:
+    """Root-run service that autogrades a course, sandboxed, for that course's trainers."""
+    import json
+
+    cfg = settings["assessments"]
+    courses = {c: str(course_dir(settings, c)) for c in course_ids(cfg["dir"])}
+    return {
+        "name": GRADING_SERVICE,
+        "url": f"http://127.0.0.1:{cfg['grading_port']}",
+        "command": [sys.executable, "-m", "grading.service"],
+        "cwd": str(Path(__file__).resolve().parent.parent),
+        "environment": {
+            "PENILAIAN_COURSES": json.dumps(courses),
+            "PENILAIAN_SANDBOX_USER": sandbox_name(settings["unix"]["user_prefix"]),
+            "PENILAIAN_WORKERS": str(cfg["grading_workers"]),
+        },
+        "oauth_no_confirm": True,
+    }
+
+
 def course_roles(courses: list[str]) -> list[dict]:
-    """nbgrader's multi-course RBAC (demos/demo_multiple_classes), least privilege."""
+    """nbgrader's multi-course RBAC (demos/demo_multiple_classes), least privilege; a
+    course's trainers may also call the grading service (it checks the course itself)."""
     roles = []
     for course in courses:
         roles.append({"name": f"formgrade-{course}", "groups": [f"formgrade-{course}"],
-                      "scopes": [f"access:services!service={course}"]})
+                      "scopes": [f"access:services!service={course}",
+                                 f"access:services!service={GRADING_SERVICE}"]})
         roles.append({"name": f"nbgrader-{course}", "groups": [f"nbgrader-{course}"],
                       "scopes": ["list:services", f"read:services!service={course}"]})
     return roles

@@ -125,8 +125,9 @@ def update_services(c, settings: dict) -> None:
             }
         )
     courses = assessments.course_ids(settings["assessments"]["dir"])
-    if not settings["hub"]["dev_mode"]:  # formgraders run as their own grader users
+    if not settings["hub"]["dev_mode"] and courses:  # graders and sandbox need root
         services += assessments.formgrader_services(settings)
+        services.append(assessments.grading_service(settings))
     c.JupyterHub.services = services
     c.JupyterHub.load_roles = roles.load_roles(service["name"], culler["enabled"]) + (
         assessments.course_roles(courses)

@@ -69,6 +69,9 @@ DEFAULTS: dict[str, Any] = {
         "exchange_dir": "/srv/asn-ambon/exchange",
         # formgrader services listen on first_port, first_port + 1, ... (one per course)
         "first_port": 10200,
+        # the "penilaian" service: trainers start a sandboxed autograde of their course
+        "grading_port": 10199,
+        "grading_workers": 2,
         # every attempt is kept under <course>/attempts; this one is graded
         "counts": "latest",
     },
@@ -135,6 +138,8 @@ SCHEMA: dict[str, Any] = {
                     "courses_root": {"type": "string", "pattern": "^/"},
                     "exchange_dir": {"type": "string", "pattern": "^/"},
                     "first_port": _PORT,
+                    "grading_port": _PORT,
+                    "grading_workers": {"type": "integer", "minimum": 1, "maximum": 16},
                     "counts": {"enum": ["latest", "first"]},
                 }
             ),

@@ -53,16 +53,20 @@ class TokenClient:
         self.headers = {"Authorization": f"token {token}"}
 
     def get(self, path: str, **kw) -> requests.Response:
-        return requests.get(f"{self.base}{path}", headers=self.headers, timeout=30, **kw)
+        kw.setdefault("timeout", 30)
+        return requests.get(f"{self.base}{path}", headers=self.headers, **kw)
 
     def post(self, path: str, **kw) -> requests.Response:
-        return requests.post(f"{self.base}{path}", headers=self.headers, timeout=30, **kw)
+        kw.setdefault("timeout", 30)
+        return requests.post(f"{self.base}{path}", headers=self.headers, **kw)
 
     def put(self, path: str, **kw) -> requests.Response:
-        return requests.put(f"{self.base}{path}", headers=self.headers, timeout=30, **kw)
+        kw.setdefault("timeout", 30)
+        return requests.put(f"{self.base}{path}", headers=self.headers, **kw)
 
     def delete(self, path: str, **kw) -> requests.Response:
-        return requests.delete(f"{self.base}{path}", headers=self.headers, timeout=30, **kw)
+        kw.setdefault("timeout", 30)
+        return requests.delete(f"{self.base}{path}", headers=self.headers, **kw)
 
     def start_server(self, username: str, timeout: float = 120) -> None:
         r = self.post(f"/hub/api/users/{username}/server")

@@ -87,7 +87,7 @@ def make_settings(root: Path, overrides: dict | None = None) -> dict:
         "service": {"port": free_port()},
         "accounts": {"allowed_failed_logins": 3, "lockout_seconds": 600},
         "assessments": {"courses_root": str(root / "kursus"), "exchange_dir": str(root / "exchange"),
-                        "first_port": free_port()},
+                        "first_port": free_port(), "grading_port": free_port()},
     }
     return deep_merge(settings, overrides or {})
 

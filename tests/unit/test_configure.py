@@ -85,7 +85,8 @@ def test_formgrader_per_course_for_its_trainers_only(tmp_path):
     roles = {r["name"]: r for r in c.JupyterHub.load_roles}
     assert roles["formgrade-kursus-a"] == {
         "name": "formgrade-kursus-a", "groups": ["formgrade-kursus-a"],
-        "scopes": ["access:services!service=kursus-a"]}
+        "scopes": ["access:services!service=kursus-a", "access:services!service=penilaian"]}
+    assert "kursus-b" in services["penilaian"]["environment"]["PENILAIAN_COURSES"]
     assert roles["nbgrader-kursus-a"]["scopes"] == ["list:services", "read:services!service=kursus-a"]
     assert c.RosterAuthenticator.courses == ["kursus-a", "kursus-b"]
     dev = build({"hub": {"dev_mode": True}, "assessments": {"dir": str(tmp_path)}})
