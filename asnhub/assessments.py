@@ -27,6 +27,7 @@ from grading.course import AUTOGRADE_PREPROCESSORS, FEEDBACK_PREPROCESSORS
 
 from .unixusers import HOME_MODE
 
+COMMON_CONFIG = "nbgrader_common.py"
 LEARNER_CONFIG = Path(sys.prefix) / "etc/jupyter/nbgrader_config.py"
 CSP_SAME_ORIGIN = "frame-ancestors 'self'"
 
@@ -175,6 +176,10 @@ def setup_courses(settings: dict) -> list[str]:
         _dir(path, uid, gid, 0o700)
         _dir(path / "source", uid, gid, 0o700)
         _copy_missing(Path(cfg["dir"]) / course / "source", path / "source", uid, gid)
+        # courses load ../nbgrader_common.py: it sits next to the course directory too
+        common = Path(cfg["dir"]) / COMMON_CONFIG
+        if common.exists():
+            _write(home / COMMON_CONFIG, common.read_text(), uid, gid, 0o644)
         authored_file = Path(cfg["dir"]) / course / "nbgrader_config.py"
         authored = authored_file.read_text() if authored_file.exists() else ""
         text = course_config(course, str(exchange), authored, settings["unix"]["user_prefix"],

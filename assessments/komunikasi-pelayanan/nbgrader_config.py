@@ -1,12 +1,5 @@
-"""nbgrader course "komunikasi-pelayanan". No paths here: the platform sets CourseDirectory.root.
-
-Answer cells read `jawaban_N = ""  # ...` followed by a `### BEGIN SOLUTION` region holding the key;
-an empty code stub makes the released cell just that first line (see assessments/README.md).
-"""
+"""nbgrader course "komunikasi-pelayanan". No paths here: the platform sets CourseDirectory.root."""
 
 c = get_config()  # noqa: F821
+load_subconfig("../nbgrader_common.py")  # noqa: F821 (stubs and ignore list of all courses)
 c.CourseDirectory.course_id = "komunikasi-pelayanan"
-c.ClearSolutions.code_stub = {"python": ""}
-c.ClearSolutions.text_stub = "Tulis jawaban Anda di sini (klik dua kali sel ini, hapus kalimat ini, lalu ketik)."
-# the competency mapping is instructor data: keep it out of the release (nbgrader's defaults + it)
-c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "kompetensi.yaml"]

@@ -199,6 +199,7 @@ def _nbgrader(cwd, *args):
 def generated_course(tmp_path_factory):
     course = tmp_path_factory.mktemp("kursus") / FULL_COURSE
     shutil.copytree(ASSESSMENTS / FULL_COURSE, course)
+    shutil.copy(ASSESSMENTS / "nbgrader_common.py", course.parent / "nbgrader_common.py")
     for assignment in ASSIGNMENTS:
         done = _nbgrader(course, "generate_assignment", assignment, "--force")
         assert done.returncode == 0, done.stdout + done.stderr
