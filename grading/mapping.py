@@ -7,6 +7,10 @@ Each assignment folder (``<course>/source/<assignment>/``) holds, next to its no
       tes_jawaban_1: {code: M.03, level: 2}
       jawaban_tertulis_1: {code: M.05, level: 3}
 
+An optional top-level ``kind`` says what the assignment is for the reports: ``pre``
+(pre-test), ``post`` (post-test), ``task`` (a written task or other graded work). Without
+it the kind comes from the assignment's name (``pre-test*``, ``post-test*``, else ``task``).
+
 Every graded cell (nbgrader ``grade: true``, or a ``task`` cell) in the assignment's
 notebooks needs exactly one entry; entries for grade_ids that no notebook has are errors;
 codes must be known to :mod:`belajar.competencies`; levels are integers 1–5.
@@ -24,6 +28,7 @@ import yaml
 
 MAPPING_FILE = "kompetensi.yaml"
 LEVELS = range(1, 6)
+KINDS = ("pre", "post", "task")
 
 
 class MappingError(ValueError):
@@ -75,7 +80,14 @@ def _read_items(assignment_dir: Path) -> tuple[dict | None, list[str]]:
         return None, [f"{MAPPING_FILE}: -: YAML tidak valid (invalid YAML: {exc})"]
     if not isinstance(data, dict) or not isinstance(data.get("items"), dict):
         return None, [f"{MAPPING_FILE}: -: harus berisi peta 'items' (must contain an 'items' mapping)"]
-    return data["items"], []
+    errors = []
+    if data.get("kind") is not None and data["kind"] not in KINDS:
+        errors.append(f"{MAPPING_FILE}: kind: harus salah satu dari {', '.join(KINDS)}, bukan "
+                      f"{data['kind']!r} (kind must be pre, post or task)")
+    extra = sorted(set(data) - {"items", "kind"})
+    if extra:
+        errors.append(f"{MAPPING_FILE}: -: kunci tidak dikenal {extra} (unknown keys)")
+    return data["items"], errors
 
 
 def _check_entry(grade_id: str, entry, is_known) -> tuple[tuple[str, int] | None, list[str]]:
@@ -135,3 +147,13 @@ def load_mapping(assignment_dir: Path) -> dict[str, tuple[str, int]]:
     if errors:
         raise MappingError(errors)
     return mapping
+
+
+def assessment_kind(assignment_dir: Path) -> str:
+    """``pre``, ``post`` or ``task``: the mapping's ``kind``, else guessed from the name."""
+    path = Path(assignment_dir) / MAPPING_FILE
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else None
+    if isinstance(data, dict) and data.get("kind") in KINDS:
+        return data["kind"]
+    name = Path(assignment_dir).name.lower()
+    return "pre" if name.startswith("pre-test") else "post" if name.startswith("post-test") else "task"

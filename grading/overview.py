@@ -55,6 +55,7 @@ class ItemScore:
     score: float
     max_score: float
     needs_manual: bool
+    timestamp: str | None = None
 
 
 def gradebook_url(course_dir: Path) -> str:
@@ -90,12 +91,12 @@ def item_scores(course_dir: Path, assignment: str, db_url: str | None = None) ->
     engine = create_engine(db_url or gradebook_url(course_dir))
     query = text(
         f"""SELECT sa.student_id, nb.name, bc.name, {SCORE}, {MAX_SCORE},
-                   CASE WHEN g.needs_manual_grade THEN 1 ELSE 0 END
+                   CASE WHEN g.needs_manual_grade THEN 1 ELSE 0 END, sa.timestamp
             {GRADES}
             ORDER BY sa.student_id, nb.name, bc.name"""
     )
     with engine.connect() as conn:
-        rows = [ItemScore(s, nb, gid, float(sc), float(mx), bool(nm))
-                for s, nb, gid, sc, mx, nm in conn.execute(query, {"assignment": assignment})]
+        rows = [ItemScore(s, nb, gid, float(sc), float(mx), bool(nm), None if ts is None else str(ts))
+                for s, nb, gid, sc, mx, nm, ts in conn.execute(query, {"assignment": assignment})]
     engine.dispose()
     return rows

@@ -6,6 +6,7 @@ replaced, so a re-sync after regrading is exact and a failure changes nothing.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from sqlalchemy import delete
@@ -15,10 +16,18 @@ from kompetensi.db import ItemScore, session_factory
 from .overview import item_scores
 
 
+def _timestamp(value: str | None) -> dt.datetime | None:
+    if not value:
+        return None
+    stamp = dt.datetime.fromisoformat(value)
+    return stamp.astimezone(dt.timezone.utc).replace(tzinfo=None) if stamp.tzinfo else stamp
+
+
 def sync(course_dir: Path, course_id: str, assignment: str, platform_url: str) -> int:
-    from .mapping import load_mapping
+    from .mapping import assessment_kind, load_mapping
 
     mapping = load_mapping(course_dir / "source" / assignment)
+    kind = assessment_kind(course_dir / "source" / assignment)
     scores = item_scores(course_dir, assignment)
     unmapped = sorted({s.grade_id for s in scores} - set(mapping))
     if unmapped:
@@ -33,5 +42,6 @@ def sync(course_dir: Path, course_id: str, assignment: str, platform_url: str) -
             db.add(ItemScore(course=course_id, assignment=assignment, username=s.student,
                              notebook=s.notebook, grade_id=s.grade_id, competency=code,
                              level=level, score=s.score, max_score=s.max_score,
-                             needs_manual=s.needs_manual))
+                             needs_manual=s.needs_manual, kind=kind,
+                             submitted_at=_timestamp(s.timestamp)))
     return len(scores)

@@ -1,7 +1,9 @@
-"""The platform database: roster (units, employees) and account safety state.
+"""The platform database: roster, competency dictionary, scores, JP ledger, account safety.
 
-The competency service owns this database; the roster import and the authenticator
-write to it through the functions here. SQLite by default, any SQLAlchemy URL works.
+The competency service owns this database; the roster import, the authenticator, grading
+sync and the reports write to it through the models here. SQLite by default, any
+SQLAlchemy URL works. The schema is versioned with Alembic (``kompetensi/migrations``):
+:func:`session_factory` brings any database to the newest revision before use.
 """
 
 from __future__ import annotations
@@ -36,11 +38,12 @@ class Base(DeclarativeBase):
 
 
 class Unit(Base):
-    """An organisational unit (OPD), e.g. Dinas Kependudukan dan Pencatatan Sipil."""
+    """An organisational unit (OPD or a part of one), nested through ``parent_code``."""
 
     __tablename__ = "units"
     code: Mapped[str] = mapped_column(String(32), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
+    parent_code: Mapped[str | None] = mapped_column(ForeignKey("units.code"), nullable=True)
 
 
 class Employee(Base):
@@ -75,6 +78,40 @@ class Employee(Base):
         }
 
 
+class UnitMembership(Base):
+    """From which date a person belonged to a unit; a roster import that moves someone
+    adds a row, so reports over past periods can use the unit of that time."""
+
+    __tablename__ = "unit_memberships"
+    __table_args__ = (UniqueConstraint("username", "valid_from"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), index=True)
+    unit_code: Mapped[str] = mapped_column(String(32))
+    valid_from: Mapped[dt.date] = mapped_column(Date)
+
+
+class Competency(Base):
+    """The competency dictionary (PermenPANRB 38/2017 plus the agency's technical ones)."""
+
+    __tablename__ = "competencies"
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16))  # managerial | sociocultural | technical
+    description: Mapped[str] = mapped_column(String(1000), default="")
+
+
+class RequiredLevel(Base):
+    """Level (1-5) a position type, or one position of it, requires on a competency."""
+
+    __tablename__ = "required_levels"
+    __table_args__ = (UniqueConstraint("position_type", "position", "competency"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    position_type: Mapped[str] = mapped_column(String(40))
+    position: Mapped[str] = mapped_column(String(200), default="")  # "" = the whole type
+    competency: Mapped[str] = mapped_column(ForeignKey("competencies.code"))
+    level: Mapped[int] = mapped_column(Integer)
+
+
 class LoginFailure(Base):
     """Failed-login counter per user name; persisted so a hub restart keeps lockouts."""
 
@@ -102,9 +139,11 @@ def make_engine(url: str) -> Engine:
 
 
 def session_factory(url: str) -> sessionmaker[Session]:
-    """Create the schema if needed and return a session factory for ``url``."""
+    """Migrate the schema to the newest revision and return a session factory for ``url``."""
+    from .migrate import upgrade
+
     engine = make_engine(url)
-    Base.metadata.create_all(engine)
+    upgrade(engine)
     return sessionmaker(engine, expire_on_commit=False)
 
 
@@ -141,6 +180,8 @@ class JpEntry(Base):
     start_date: Mapped[dt.date] = mapped_column(Date)
     end_date: Mapped[dt.date] = mapped_column(Date)
     certificate_no: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    kind: Mapped[str] = mapped_column(String(16), default="platform", server_default="platform")  # platform | external
+    proof: Mapped[str | None] = mapped_column(String(400), nullable=True)  # link or file name
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
@@ -160,4 +201,6 @@ class ItemScore(Base):
     score: Mapped[float] = mapped_column(Float)
     max_score: Mapped[float] = mapped_column(Float)
     needs_manual: Mapped[bool] = mapped_column(Boolean, default=False)
+    kind: Mapped[str] = mapped_column(String(8), default="other", server_default="other")  # pre | post | task | other
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     synced_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
