@@ -3,12 +3,15 @@
 Idempotent: importing the same roster twice changes nothing. Existing accounts keep
 their passwords and files; people missing from a new roster are deactivated, not
 deleted (their scores and learning hours stay). New accounts get a random initial
-password, returned to the caller to hand out once.
+password, returned to the caller to hand out once. A unit's place in the tree
+(``parent_code``, set by the units file) is never touched here; a person who is new or
+changes unit gets a unit-membership row from today, for reports over past periods.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import os
 import secrets
 import tempfile
@@ -18,7 +21,7 @@ from pathlib import Path
 import bcrypt
 from sqlalchemy import select
 
-from kompetensi.db import Employee, Unit, session_factory, utcnow
+from kompetensi.db import Employee, Unit, UnitMembership, session_factory, utcnow
 
 from . import hubdb, unixusers
 from .roster import RosterRow
@@ -44,7 +47,21 @@ def new_password() -> str:
     return secrets.token_urlsafe(12)
 
 
-def apply(settings: dict, rows: list[RosterRow]) -> ImportResult:
+def _upsert_units(pdb, rows: list[RosterRow]) -> None:
+    """Add missing units and follow name changes; keep each unit's parent."""
+    for code, name in {r.unit_code: r.unit_name for r in rows}.items():
+        unit = pdb.get(Unit, code)
+        if unit is None:
+            pdb.add(Unit(code=code, name=name))
+        elif unit.name != name:
+            unit.name = name
+    pdb.flush()
+
+
+def apply(settings: dict, rows: list[RosterRow], today: dt.date | None = None) -> ImportResult:
+    """Write ``rows`` to the platform and hub databases (``today``: the date unit
+    memberships start from; default the current date)."""
+    today = today or dt.date.today()
     isolation = not settings["hub"]["dev_mode"]
     unix_created: list[str] = []
     if isolation:
@@ -58,9 +75,23 @@ def apply(settings: dict, rows: list[RosterRow]) -> ImportResult:
     platform = session_factory(settings["database"]["platform_url"])
     hub = hubdb.session_factory(settings["database"]["hub_url"])
     with platform() as pdb, hub() as hdb:
-        for code, name in {r.unit_code: r.unit_name for r in rows}.items():
-            pdb.merge(Unit(code=code, name=name))
+        _upsert_units(pdb, rows)
         existing = {e.username: e for e in pdb.scalars(select(Employee))}
+        since_today = {
+            m.username: m
+            for m in pdb.scalars(select(UnitMembership).where(UnitMembership.valid_from == today))
+        }
+
+        def record_membership(username: str, unit_code: str) -> None:
+            membership = since_today.get(username)
+            if membership is None:
+                since_today[username] = UnitMembership(
+                    username=username, unit_code=unit_code, valid_from=today
+                )
+                pdb.add(since_today[username])
+            else:
+                membership.unit_code = unit_code
+
         updated = 0
         for row in rows:
             values = dict(
@@ -69,6 +100,8 @@ def apply(settings: dict, rows: list[RosterRow]) -> ImportResult:
                 role=row.role, courses=";".join(row.courses), active=True,
             )
             emp = existing.get(row.username)
+            if emp is None or emp.unit_code != row.unit_code:
+                record_membership(row.username, row.unit_code)
             if emp is None:
                 pdb.add(Employee(username=row.username, **values))
             elif any(getattr(emp, k) != v for k, v in values.items()):

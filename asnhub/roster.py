@@ -18,17 +18,28 @@ username   no       log-in name; empty = the NIP (staff without NIP are not on t
 kursus     no       nbgrader courses, ``;``-separated. Trainers: the courses they teach
                     (none if empty). Learners: the courses they take (all if empty).
 ========== ======== ==============================================================
+
+With a units file (setting ``roster.units_file``, see :mod:`asnhub.units`) the units are
+registered there: every ``unit_kode`` must be a known unit and ``unit_nama`` may be left
+out (if given it must be the registered name).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import nip as nipmod
+from .csvtable import (
+    ImportRejected,
+    Record,
+    RowError,
+    missing_values,
+    no_rows,
+    parse_table,
+    read_text,
+)
 
 REQUIRED = (
     "nip",
@@ -61,7 +72,7 @@ ROLE_ALIASES = {
 }
 _PNS_GRADE = re.compile(r"^(I|II|III|IV)/[a-e]$")
 _PPPK_GRADE = re.compile(r"^(XVII|XVI|XV|XIV|XIII|XII|XI|X|IX|VIII|VII|VI|V|IV|III|II|I)$")
-_UNIT_CODE = re.compile(r"^[A-Z0-9][A-Z0-9._-]{0,31}$")
+UNIT_CODE = re.compile(r"^[A-Z0-9][A-Z0-9._-]{0,31}$")
 _USERNAME = re.compile(r"^[a-z][a-z0-9_-]{1,30}$")
 _COURSE = re.compile(r"^[a-z0-9][a-z0-9-]{0,40}$")
 
@@ -82,46 +93,23 @@ class RosterRow:
     courses: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class RowError:
-    line: int
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"baris {self.line}, kolom '{self.field}': {self.message}"
-
-
-class RosterError(ValueError):
+class RosterError(ImportRejected):
     """The roster cannot be imported; ``errors`` lists every bad row and field."""
 
-    def __init__(self, source: str, errors: list[RowError]):
-        self.source = source
-        self.errors = errors
-        lines = "\n".join(f"  {source}: {e}" for e in errors)
-        super().__init__(
-            f"Roster ditolak, tidak ada yang diimpor ({len(errors)} kesalahan):\n{lines}"
-        )
+    subject = "Roster"
 
 
-def _dialect(text: str) -> type[csv.Dialect] | csv.Dialect:
-    header = text.split("\n", 1)[0]
-    return csv.excel if header.count(",") >= header.count(";") else _Semicolon
-
-
-class _Semicolon(csv.excel):
-    delimiter = ";"
-
-
-def _check_row(line: int, rec: dict[str, str]) -> tuple[RosterRow | None, list[RowError]]:
+def _check_row(
+    record: Record, known_units: dict[str, str] | None
+) -> tuple[RosterRow | None, list[RowError]]:
+    line, rec = record.line, record.values
     errors: list[RowError] = []
 
     def err(field: str, message: str) -> None:
         errors.append(RowError(line, field, message))
 
-    for field in REQUIRED:
-        if not rec.get(field):
-            err(field, "wajib diisi (required)")
+    required = REQUIRED if known_units is None else tuple(c for c in REQUIRED if c != "unit_nama")
+    errors += missing_values(record, required)
     status = rec.get("status", "").upper()
     if rec.get("status") and status not in ("PNS", "PPPK"):
         err("status", f"'{rec['status']}' harus PNS atau PPPK")
@@ -131,8 +119,20 @@ def _check_row(line: int, rec: dict[str, str]) -> tuple[RosterRow | None, list[R
         if reason:
             err("nip", f"'{rec['nip']}': {reason}")
     unit_code = rec.get("unit_kode", "").upper()
-    if unit_code and not _UNIT_CODE.match(unit_code):
+    unit_name = rec.get("unit_nama", "")
+    if unit_code and not UNIT_CODE.match(unit_code):
         err("unit_kode", f"'{rec['unit_kode']}' hanya huruf, angka, titik, '-' atau '_'")
+    elif unit_code and known_units is not None:
+        if unit_code not in known_units:
+            err("unit_kode", f"unit '{unit_code}' tidak dikenal; daftarkan di berkas unit")
+        elif unit_name and unit_name != known_units[unit_code]:
+            err(
+                "unit_nama",
+                f"'{unit_name}' berbeda dengan nama terdaftar '{known_units[unit_code]}' "
+                f"untuk kode {unit_code}; kosongkan atau samakan",
+            )
+        else:
+            unit_name = known_units[unit_code]
     ptype = rec.get("jenis_jabatan", "")
     canonical = {p.lower(): p for p in POSITION_TYPES}.get(ptype.lower())
     if ptype and canonical is None:
@@ -159,7 +159,7 @@ def _check_row(line: int, rec: dict[str, str]) -> tuple[RosterRow | None, list[R
         nip=nip,
         name=rec["nama"],
         unit_code=unit_code,
-        unit_name=rec["unit_nama"],
+        unit_name=unit_name,
         position=rec["jabatan"],
         position_type=canonical or ptype,
         grade=grade,
@@ -208,47 +208,36 @@ def _cross_row_errors(
     return errors
 
 
-def parse(text: str, source: str = "roster") -> list[RosterRow]:
-    """Every row of ``text`` checked; raises RosterError with all problems, or returns rows."""
-    text = text.lstrip("\ufeff")
-    reader = csv.DictReader(io.StringIO(text), dialect=_dialect(text))
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
-    missing = [c for c in REQUIRED if c not in header]
-    unknown = [c for c in header if c not in REQUIRED + OPTIONAL]
-    if missing or unknown:
-        errors = [RowError(1, c, "kolom wajib tidak ada (missing column)") for c in missing]
-        errors += [RowError(1, c, "kolom tidak dikenal (unknown column)") for c in unknown]
-        raise RosterError(source, errors)
-    reader.fieldnames = header
+def parse(
+    text: str, source: str = "roster", known_units: dict[str, str] | None = None
+) -> list[RosterRow]:
+    """Every row of ``text`` checked; raises RosterError with all problems, or returns rows.
+
+    ``known_units`` (code -> name): the registered units; then each row must name one of
+    them and ``unit_nama`` is optional. None: the units come from the rows themselves.
+    """
+    optional = OPTIONAL if known_units is None else ("unit_nama", *OPTIONAL)
+    required = tuple(c for c in REQUIRED if c not in optional)
+    table = parse_table(text, source, required, optional, rejected=RosterError)
     rows: list[RosterRow] = []
-    errors: list[RowError] = []
+    errors: list[RowError] = list(table.errors)
     seen_nip: dict[str, int] = {}
     seen_user: dict[str, int] = {}
     unit_names: dict[str, tuple[str, int]] = {}
-    for rec in reader:
-        line = reader.line_num
-        if None in rec:
-            errors.append(RowError(line, "(baris)", "kolom lebih banyak dari header"))
-            continue
-        clean = {k: (v or "").strip() for k, v in rec.items()}
-        if not any(clean.values()):
-            continue
-        row, row_errors = _check_row(line, clean)
+    for record in table.records:
+        row, row_errors = _check_row(record, known_units)
         errors += row_errors
-        errors += _cross_row_errors(line, clean, seen_nip, seen_user, unit_names)
+        # with registered units a name is checked against the register, not earlier rows
+        names = unit_names if known_units is None else {}
+        errors += _cross_row_errors(record.line, record.values, seen_nip, seen_user, names)
         if row is not None:
             rows.append(row)
     if errors:
-        raise RosterError(source, errors)
+        raise RosterError(source, sorted(errors, key=lambda e: e.line))
     if not rows:
-        raise RosterError(source, [RowError(2, "(berkas)", "roster kosong (no rows)")])
+        raise RosterError(source, [no_rows("roster")])
     return rows
 
 
-def read(path: Path | str) -> list[RosterRow]:
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise RosterError(str(path), [RowError(1, "(berkas)", f"bukan UTF-8: {exc}")]) from exc
-    return parse(text, str(path))
+def read(path: Path | str, known_units: dict[str, str] | None = None) -> list[RosterRow]:
+    return parse(read_text(path, RosterError), str(path), known_units)

@@ -1,11 +1,13 @@
-"""Load a roster into the platform and report what happened, in Indonesian first."""
+"""Load a roster (and, if ``roster.units_file`` is set, the units before it) into the
+platform and report what happened, in Indonesian first."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
-from . import accounts, demo, roster
+from . import accounts, demo, roster, units
 
 DEMO_CREDENTIALS = "demo-credentials.csv"
 
@@ -17,8 +19,29 @@ def _report(result: accounts.ImportResult, source: str) -> None:
     )
 
 
+def _with_units(
+    settings: dict, read_rows: Callable[[dict[str, str] | None], list[roster.RosterRow]]
+) -> list[roster.RosterRow]:
+    """With ``roster.units_file``: units checked first, then the roster against them
+    (``read_rows(known unit names)``); the units are written only once both passed.
+    Without it: ``read_rows(None)``, the units come from the roster rows."""
+    units_file = settings["roster"].get("units_file")
+    if not units_file:
+        return read_rows(None)
+    platform_url = settings["database"]["platform_url"]
+    registered = units.registered_units(platform_url)
+    unit_rows = units.read(units_file, registered)
+    rows = read_rows(units.known_names(unit_rows, registered))
+    done = units.apply_units(platform_url, unit_rows)
+    print(
+        f"Unit {units_file}: {done.added} baru, {done.updated} diperbarui, "
+        f"{done.unchanged} tetap."
+    )
+    return rows
+
+
 def import_file(settings: dict, path: str | Path) -> accounts.ImportResult:
-    rows = roster.read(path)
+    rows = _with_units(settings, lambda known: roster.read(path, known))
     result = accounts.apply(settings, rows)
     _report(result, str(path))
     if result.created:
@@ -30,7 +53,8 @@ def import_file(settings: dict, path: str | Path) -> accounts.ImportResult:
 
 
 def import_demo(settings: dict) -> accounts.ImportResult:
-    result = accounts.apply(settings, demo.demo_rows())
+    rows = _with_units(settings, lambda known: roster.parse(demo.demo_csv(), "demo-roster", known))
+    result = accounts.apply(settings, rows)
     _report(result, "demo")
     if result.created:
         out = Path(settings["data_dir"]) / DEMO_CREDENTIALS

@@ -37,6 +37,10 @@ DEFAULTS: dict[str, Any] = {
     "roster": {
         # Path to a roster CSV (see README "Memuat roster"). Empty: the demo roster.
         "file": "",
+        # Path to a units CSV (kode, nama, induk; see asnhub.units), loaded before the
+        # roster; roster rows must then name a registered unit. Empty: units come from
+        # the roster rows.
+        "units_file": "",
     },
     "accounts": {
         "min_password_length": 10,
@@ -75,6 +79,14 @@ DEFAULTS: dict[str, Any] = {
         # every attempt is kept under <course>/attempts; this one is graded
         "counts": "latest",
     },
+    "reports": {
+        # An item level L (1-5) is mastered when score/max over the learner's counted
+        # items of that level reaches mastery_thresholds[L-1]; the competency level is
+        # the highest mastered level with every lower level (that has items) mastered.
+        "mastery_thresholds": [0.7, 0.7, 0.75, 0.75, 0.8],
+        # periods of the trend tables: "year" or "quarter"
+        "trend_period": "year",
+    },
     "culler": {"enabled": True, "timeout_seconds": 3600, "every_seconds": 300},
     "ui": {"default_url": "/lab", "locale": "id_ID"},
     "service": {"name": "kompetensi", "port": 10101},
@@ -108,7 +120,7 @@ SCHEMA: dict[str, Any] = {
                     "dev_mode": {"type": "boolean"},
                 }
             ),
-            "roster": _section({"file": {"type": "string"}}),
+            "roster": _section({"file": {"type": "string"}, "units_file": {"type": "string"}}),
             "accounts": _section(
                 {
                     "min_password_length": {"type": "integer", "minimum": 8},
@@ -141,6 +153,17 @@ SCHEMA: dict[str, Any] = {
                     "grading_port": _PORT,
                     "grading_workers": {"type": "integer", "minimum": 1, "maximum": 16},
                     "counts": {"enum": ["latest", "first"]},
+                }
+            ),
+            "reports": _section(
+                {
+                    "mastery_thresholds": {
+                        "type": "array",
+                        "items": {"type": "number", "minimum": 0, "maximum": 1},
+                        "minItems": 5,
+                        "maxItems": 5,
+                    },
+                    "trend_period": {"enum": ["year", "quarter"]},
                 }
             ),
             "culler": _section(
@@ -211,8 +234,8 @@ def settings_path() -> Path:
 def load(path: Path | str | None = None) -> dict[str, Any]:
     """Defaults merged with the settings file (if it exists), validated and resolved.
 
-    Relative paths (data_dir, roster.file) are resolved against the repository root so
-    the hub, the CLI and the tests agree whatever their working directory.
+    Relative paths (data_dir, roster.file, roster.units_file) are resolved against the
+    repository root so the hub, the CLI and the tests agree whatever their working directory.
     """
     explicit = path is not None or bool(os.environ.get(SETTINGS_ENV))
     path = Path(path) if path is not None else settings_path()
@@ -239,9 +262,10 @@ def resolve(settings: dict[str, Any]) -> dict[str, Any]:
     settings["learning"]["courses_dir"] = str(courses if courses.is_absolute() else REPO_ROOT / courses)
     adir = Path(settings["assessments"]["dir"])
     settings["assessments"]["dir"] = str(adir if adir.is_absolute() else REPO_ROOT / adir)
-    roster_file = settings["roster"]["file"]
-    if roster_file and not Path(roster_file).is_absolute():
-        settings["roster"]["file"] = str(REPO_ROOT / roster_file)
+    for key in ("file", "units_file"):
+        roster_file = settings["roster"].get(key)
+        if roster_file and not Path(roster_file).is_absolute():
+            settings["roster"][key] = str(REPO_ROOT / roster_file)
     db = settings["database"]
     db["hub_url"] = db["hub_url"] or f"sqlite:///{data_dir / 'jupyterhub.sqlite'}"
     db["platform_url"] = db["platform_url"] or f"sqlite:///{data_dir / 'kompetensi.sqlite'}"

@@ -1,0 +1,199 @@
+"""Register organisational units (OPD and their parts) from a CSV, all rows or nothing.
+
+Columns (header names, any order; ``,`` or ``;`` separated; UTF-8, Excel BOM ok):
+
+====== ======== ==================================================================
+column required meaning
+====== ======== ==================================================================
+kode   yes      unit code as in the roster's ``unit_kode``, e.g. DUKCAPIL
+nama   yes      unit name, e.g. Dinas Kependudukan dan Pencatatan Sipil
+induk  no       code of the parent unit (in this file or already registered);
+                empty = a top-level unit
+====== ======== ==================================================================
+
+Units are added or updated (name, parent), never deleted: people, scores and learning
+hours refer to them. A parent that is neither in the file nor registered, and a chain of
+parents that comes back to itself, are errors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+
+from kompetensi.db import Unit, session_factory
+
+from .csvtable import RowError, missing_values, no_rows, parse_table, read_text
+from .roster import UNIT_CODE, RosterError
+
+REQUIRED = ("kode", "nama")
+OPTIONAL = ("induk",)
+MAX_NAME = 200
+
+
+class UnitsError(RosterError):
+    """A units file that cannot be imported. A RosterError, because with
+    ``roster.units_file`` it is part of the roster import (same handling, same exit)."""
+
+    subject = "Berkas unit"
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    line: int
+    code: str
+    name: str
+    parent_code: str | None
+
+
+@dataclass(frozen=True)
+class RegisteredUnit:
+    name: str
+    parent_code: str | None
+
+
+@dataclass(frozen=True)
+class UnitsResult:
+    added: int
+    updated: int
+    unchanged: int
+
+
+def registered_units(platform_url: str) -> dict[str, RegisteredUnit]:
+    """The units in the platform database, by code."""
+    with session_factory(platform_url)() as db:
+        return {u.code: RegisteredUnit(u.name, u.parent_code) for u in db.scalars(select(Unit))}
+
+
+def known_names(rows: list[UnitRow], registered: dict[str, RegisteredUnit]) -> dict[str, str]:
+    """Code -> name of every unit a roster may name: registered ones, then this file's."""
+    names = {code: unit.name for code, unit in registered.items()}
+    names.update({r.code: r.name for r in rows})
+    return names
+
+
+def _check_code(line: int, field: str, raw: str) -> RowError | None:
+    if raw and not UNIT_CODE.match(raw.upper()):
+        return RowError(
+            line, field, f"'{raw}' hanya huruf, angka, titik, '-' atau '_' (paling banyak 32)"
+        )
+    return None
+
+
+def _cycles(rows: list[UnitRow], registered: dict[str, RegisteredUnit]) -> list[RowError]:
+    """One error per parent chain that returns to itself, on the first file line in it."""
+    parent = {code: unit.parent_code for code, unit in registered.items()}
+    parent.update({r.code: r.parent_code for r in rows})
+    line_of = {r.code: r.line for r in rows}
+    errors, reported = [], set()
+    for row in rows:
+        path, code = [], row.code
+        while code is not None and code not in path:
+            path.append(code)
+            code = parent.get(code)
+        if code is None:
+            continue
+        cycle = path[path.index(code):]
+        if frozenset(cycle) in reported:
+            continue
+        reported.add(frozenset(cycle))
+        in_file = [c for c in cycle if c in line_of]
+        if not in_file:  # the register itself is cyclic; this row only leads into it
+            message = "induk mengarah ke lingkaran yang sudah terdaftar: " + " → ".join(
+                cycle + cycle[:1]
+            )
+            errors.append(RowError(row.line, "induk", message))
+            continue
+        first = min(in_file, key=line_of.__getitem__)
+        start = cycle.index(first)
+        ordered = cycle[start:] + cycle[:start] + [first]
+        if len(cycle) == 1:
+            message = f"unit {first} tidak boleh menjadi induknya sendiri (unit is its own parent)"
+        else:
+            message = "induk membentuk lingkaran (parent cycle): " + " → ".join(ordered)
+        errors.append(RowError(line_of[first], "induk", message))
+    return errors
+
+
+def parse(
+    text: str, source: str = "unit", registered: dict[str, RegisteredUnit] | None = None
+) -> list[UnitRow]:
+    """Every row checked against the file and the ``registered`` units; raises UnitsError
+    with all problems, or returns the rows."""
+    registered = registered or {}
+    table = parse_table(text, source, REQUIRED, OPTIONAL, rejected=UnitsError)
+    errors: list[RowError] = list(table.errors)
+    rows: list[UnitRow] = []
+    first_line: dict[str, int] = {}
+    parents: list[tuple[int, str]] = []
+    for record in table.records:
+        row_errors = missing_values(record, REQUIRED)
+        code, name, parent = (
+            record.get("kode").upper(), record.get("nama"), record.get("induk").upper()
+        )
+        for field, raw in (("kode", record.get("kode")), ("induk", record.get("induk"))):
+            if problem := _check_code(record.line, field, raw):
+                row_errors.append(problem)
+        if len(name) > MAX_NAME:
+            row_errors.append(RowError(record.line, "nama", f"paling banyak {MAX_NAME} karakter"))
+        if code and code in first_line:
+            row_errors.append(
+                RowError(record.line, "kode", f"duplikat, sudah ada di baris {first_line[code]}")
+            )
+        elif code:
+            first_line[code] = record.line
+        if parent:
+            parents.append((record.line, parent))
+        errors += row_errors
+        if not row_errors:
+            rows.append(UnitRow(record.line, code, name, parent or None))
+    for line, parent in parents:
+        if parent not in first_line and parent not in registered and UNIT_CODE.match(parent):
+            errors.append(
+                RowError(
+                    line,
+                    "induk",
+                    f"induk '{parent}' tidak dikenal: tidak ada di berkas ini dan belum "
+                    "terdaftar (unknown parent); tambahkan baris untuk unit itu",
+                )
+            )
+    errors += _cycles(rows, registered)
+    if errors:
+        raise UnitsError(source, sorted(errors, key=lambda e: e.line))
+    if not rows:
+        raise UnitsError(source, [no_rows("berkas unit")])
+    return rows
+
+
+def read(path: Path | str, registered: dict[str, RegisteredUnit] | None = None) -> list[UnitRow]:
+    return parse(read_text(path, UnitsError), str(path), registered)
+
+
+def apply_units(platform_url: str, rows: list[UnitRow]) -> UnitsResult:
+    """Add or update every unit (name and parent) in one transaction; delete none."""
+    added = updated = unchanged = 0
+    with session_factory(platform_url)() as db, db.begin():
+        units = {u.code: u for u in db.scalars(select(Unit))}
+        # names first, parents after: a parent may come later in the file than its child
+        for row in rows:
+            unit = units.get(row.code)
+            if unit is None:
+                units[row.code] = Unit(code=row.code, name=row.name, parent_code=None)
+                db.add(units[row.code])
+                added += 1
+            elif unit.name != row.name or unit.parent_code != row.parent_code:
+                unit.name = row.name
+                updated += 1
+            else:
+                unchanged += 1
+        db.flush()
+        for row in rows:
+            units[row.code].parent_code = row.parent_code
+    return UnitsResult(added, updated, unchanged)
+
+
+def import_units(platform_url: str, path: Path | str) -> UnitsResult:
+    """Read ``path``, check it against the registered units, then apply it."""
+    return apply_units(platform_url, read(path, registered_units(platform_url)))

@@ -1,0 +1,1 @@
+"""HR competency reports: data model loaders, the pandas engine, renderers, imports."""

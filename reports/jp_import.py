@@ -1,0 +1,308 @@
+"""Import learning activities outside the platform into the JP ledger, all rows or nothing.
+
+HR records per activity: who, what, by whom, when, how many JP and the certificate or
+proof (PP 11/2017 as amended by PP 17/2020, art. 203: at least 20 JP a year per PNS).
+Columns (header names, any order; ``,`` or ``;`` separated; UTF-8, Excel BOM ok):
+
+=============== ======== ============================================================
+column          required meaning
+=============== ======== ============================================================
+nip             yes      the person's NIP; must be on the roster
+kegiatan        yes      activity, e.g. Pelatihan Dasar SPBE
+penyelenggara   yes      provider, e.g. BPSDM Provinsi Maluku
+tanggal_mulai   yes      start date: YYYY-MM-DD, DD-MM-YYYY or DD/MM/YYYY
+tanggal_selesai yes      end date (same formats); not before the start, not in the future
+jp              yes      learning hours, > 0 and <= 200; "2,5" and "2.5" both read 2.5
+no_sertifikat   no       certificate number; empty if there is none
+bukti           no       proof: a link or a file name
+=============== ======== ============================================================
+
+Each row becomes one ledger entry of kind ``external`` for the employee with that NIP,
+in the year of ``tanggal_selesai``. Its reference is ``sertifikat:<no_sertifikat>``, or
+without a certificate ``hr:<sha1(nip|kegiatan|start|end)[:16]>`` (kegiatan lowercased,
+spaces collapsed), so importing the same file again adds nothing: entries already in the
+ledger are skipped and counted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from asnhub import nip as nipmod
+from asnhub.csvtable import (
+    ImportRejected,
+    Record,
+    RowError,
+    missing_values,
+    no_rows,
+    parse_table,
+    read_text,
+)
+from kompetensi.db import Employee, JpEntry, session_factory
+
+REQUIRED = ("nip", "kegiatan", "penyelenggara", "tanggal_mulai", "tanggal_selesai", "jp")
+OPTIONAL = ("no_sertifikat", "bukti")
+MAX_JP = 200
+MAX_TEXT = {"kegiatan": 200, "penyelenggara": 200, "no_sertifikat": 100, "bukti": 400}
+# Ambon keeps WIT (UTC+9): an activity that ended "today" there is not in the future,
+# even while a server on UTC still has yesterday's date.
+LOCAL_TIMEZONE = "Asia/Jayapura"
+
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_DAY_FIRST = re.compile(r"^(\d{1,2})([-/])(\d{1,2})\2(\d{4})$")
+_NUMBER = re.compile(r"^\d+([.,]\d+)?$")
+
+
+class JpImportRejected(ImportRejected):
+    subject = "Berkas JP"
+
+
+@dataclass(frozen=True)
+class RosterEntry:
+    username: str
+    status: str  # PNS | PPPK
+
+
+@dataclass(frozen=True)
+class JpRow:
+    line: int
+    username: str
+    nip: str
+    activity: str
+    provider: str
+    start_date: dt.date
+    end_date: dt.date
+    jp: float
+    certificate_no: str | None
+    proof: str | None
+
+    @property
+    def source_ref(self) -> str:
+        if self.certificate_no:
+            return f"sertifikat:{self.certificate_no}"
+        key = f"{self.nip}|{_activity_key(self.activity)}|{self.start_date}|{self.end_date}"
+        return "hr:" + hashlib.sha1(key.encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class JpImportResult:
+    added: int
+    skipped: int  # already in the ledger (same person and reference)
+
+
+def local_today() -> dt.date:
+    return dt.datetime.now(ZoneInfo(LOCAL_TIMEZONE)).date()
+
+
+def _activity_key(activity: str) -> str:
+    return " ".join(activity.split()).casefold()
+
+
+def parse_date(raw: str) -> dt.date | str:
+    """The date in ``raw``, or the reason it is not one (Indonesian)."""
+    if m := _ISO.match(raw):
+        year, month, day = int(m[1]), int(m[2]), int(m[3])
+    elif m := _DAY_FIRST.match(raw):
+        day, month, year = int(m[1]), int(m[3]), int(m[4])
+    else:
+        return f"'{raw}': format tanggal harus YYYY-MM-DD, DD-MM-YYYY atau DD/MM/YYYY"
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return f"'{raw}': tanggal tidak ada di kalender (not a real date)"
+
+
+def parse_jp(raw: str) -> float | str:
+    """The JP in ``raw`` ("2,5" or "2.5"), or the reason it is not acceptable."""
+    if not _NUMBER.match(raw):
+        return f"'{raw}' bukan angka (contoh: 2 atau 2,5)"
+    value = float(raw.replace(",", "."))
+    if value <= 0:
+        return f"'{raw}': JP harus lebih dari 0"
+    if value > MAX_JP:
+        return f"'{raw}': paling banyak {MAX_JP} JP untuk satu kegiatan"
+    return value
+
+
+def _check_nip(line: int, raw: str, roster: dict[str, RosterEntry]) -> tuple[str, RowError | None]:
+    nip = nipmod.normalize(raw)
+    if not nip:
+        return nip, None  # reported as a missing value
+    if (reason := nipmod.nip_error(nip, "PPPK")) is not None:  # length and digits only
+        return nip, RowError(line, "nip", f"'{raw}': {reason}")
+    entry = roster.get(nip)
+    if entry is None:
+        reason = nipmod.nip_error(nip, "PNS")
+        detail = (
+            f" dan bukan NIP PNS yang sah: {reason}" if reason
+            else "; periksa NIP atau impor roster dulu"
+        )
+        return nip, RowError(
+            line, "nip", f"'{raw}' tidak ada di roster (not on the roster){detail}"
+        )
+    if (reason := nipmod.nip_error(nip, entry.status)) is not None:
+        return nip, RowError(line, "nip", f"'{raw}': {reason}")
+    return nip, None
+
+
+def _check_row(
+    record: Record, roster: dict[str, RosterEntry], today: dt.date
+) -> tuple[JpRow | None, list[RowError]]:
+    line = record.line
+    errors = missing_values(record, REQUIRED)
+    nip, nip_problem = _check_nip(line, record.get("nip"), roster)
+    if nip_problem:
+        errors.append(nip_problem)
+    for column, limit in MAX_TEXT.items():
+        if len(record.get(column)) > limit:
+            errors.append(RowError(line, column, f"paling banyak {limit} karakter"))
+    dates: dict[str, dt.date] = {}
+    for column in ("tanggal_mulai", "tanggal_selesai"):
+        if not record.get(column):
+            continue
+        value = parse_date(record.get(column))
+        if isinstance(value, str):
+            errors.append(RowError(line, column, value))
+        elif value > today:
+            errors.append(
+                RowError(
+                    line,
+                    column,
+                    f"{value:%d-%m-%Y} belum terjadi (in the future); hari ini {today:%d-%m-%Y}",
+                )
+            )
+        else:
+            dates[column] = value
+    start, end = dates.get("tanggal_mulai"), dates.get("tanggal_selesai")
+    if start and end and end < start:
+        errors.append(
+            RowError(
+                line,
+                "tanggal_selesai",
+                f"{end:%d-%m-%Y} lebih awal dari tanggal_mulai {start:%d-%m-%Y}",
+            )
+        )
+    jp = parse_jp(record.get("jp")) if record.get("jp") else None
+    if isinstance(jp, str):
+        errors.append(RowError(line, "jp", jp))
+    if errors:
+        return None, errors
+    return (
+        JpRow(
+            line=line,
+            username=roster[nip].username,
+            nip=nip,
+            activity=record.get("kegiatan"),
+            provider=record.get("penyelenggara"),
+            start_date=start,
+            end_date=end,
+            jp=jp,
+            certificate_no=record.get("no_sertifikat") or None,
+            proof=record.get("bukti") or None,
+        ),
+        [],
+    )
+
+
+def _duplicates(rows: list[JpRow]) -> list[RowError]:
+    """A row repeating an earlier one: same NIP and certificate, or same NIP, activity
+    and dates."""
+    errors, by_certificate, by_activity = [], {}, {}
+    for row in rows:
+        activity_key = (row.nip, _activity_key(row.activity), row.start_date, row.end_date)
+        if row.certificate_no and (row.nip, row.certificate_no) in by_certificate:
+            earlier = by_certificate[(row.nip, row.certificate_no)]
+            errors.append(
+                RowError(
+                    row.line,
+                    "no_sertifikat",
+                    f"duplikat: NIP dan no_sertifikat sama dengan baris {earlier}",
+                )
+            )
+        elif activity_key in by_activity:
+            errors.append(
+                RowError(
+                    row.line,
+                    "kegiatan",
+                    "duplikat: NIP, kegiatan dan tanggal sama dengan baris "
+                    f"{by_activity[activity_key]}",
+                )
+            )
+        if row.certificate_no:
+            by_certificate.setdefault((row.nip, row.certificate_no), row.line)
+        by_activity.setdefault(activity_key, row.line)
+    return errors
+
+
+def parse(
+    text: str,
+    source: str,
+    roster: dict[str, RosterEntry],
+    today: dt.date | None = None,
+) -> list[JpRow]:
+    """Every row checked against the ``roster`` (NIP -> entry) and ``today`` (default:
+    today in Ambon); raises JpImportRejected with all problems, or returns the rows."""
+    today = today or local_today()
+    table = parse_table(text, source, REQUIRED, OPTIONAL, rejected=JpImportRejected)
+    errors: list[RowError] = list(table.errors)
+    rows: list[JpRow] = []
+    for record in table.records:
+        row, row_errors = _check_row(record, roster, today)
+        errors += row_errors
+        if row is not None:
+            rows.append(row)
+    errors += _duplicates(rows)
+    if errors:
+        raise JpImportRejected(source, sorted(errors, key=lambda e: e.line))
+    if not rows:
+        raise JpImportRejected(source, [no_rows("berkas JP")])
+    return rows
+
+
+def roster_entries(db) -> dict[str, RosterEntry]:
+    """NIP -> the roster entry, for every employee (inactive ones too: their past
+    activities still count)."""
+    return {e.nip: RosterEntry(e.username, e.status) for e in db.scalars(select(Employee))}
+
+
+def import_jp(platform_url: str, path: Path | str, today: dt.date | None = None) -> JpImportResult:
+    """Check ``path`` completely, then add its new entries in one transaction."""
+    text = read_text(path, JpImportRejected)
+    with session_factory(platform_url)() as db, db.begin():
+        rows = parse(text, str(path), roster_entries(db), today)
+        present = {
+            (username, ref)
+            for username, ref in db.execute(
+                select(JpEntry.username, JpEntry.source_ref).where(
+                    JpEntry.username.in_({r.username for r in rows})
+                )
+            )
+        }
+        added = 0
+        for row in rows:
+            if (row.username, row.source_ref) in present:
+                continue
+            db.add(
+                JpEntry(
+                    username=row.username,
+                    year=row.end_date.year,
+                    activity=row.activity,
+                    provider=row.provider,
+                    jp=row.jp,
+                    source_ref=row.source_ref,
+                    start_date=row.start_date,
+                    end_date=row.end_date,
+                    certificate_no=row.certificate_no,
+                    kind="external",
+                    proof=row.proof,
+                )
+            )
+            added += 1
+    return JpImportResult(added=added, skipped=len(rows) - added)
