@@ -7,6 +7,7 @@ so all of this is testable against an empty ``traitlets.config.Config``.
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -106,6 +107,7 @@ def update_services(c, settings: dict) -> None:
                 "KOMPETENSI_COURSES_DIR": settings["learning"]["courses_dir"],
                 "KOMPETENSI_JP_TARGET_PNS": str(settings["learning"]["jp_target_pns"]),
                 "KOMPETENSI_JP_TARGET_PPPK": str(settings["learning"]["jp_target_pppk"]),
+                "KOMPETENSI_REPORTS": json.dumps(settings["reports"]),
             },
             "oauth_no_confirm": True,
             "display": True,

@@ -13,7 +13,6 @@ import os
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import yaml
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -209,6 +208,8 @@ def validate(raw: Any, source: str = "settings") -> None:
     """Raise SettingsError listing every problem in ``raw`` (a parsed settings file)."""
     if raw is None:
         return
+    import jsonschema  # 2-3 s of imports (format checkers): only when there is a file to check
+
     validator = jsonschema.Draft202012Validator(SCHEMA)
     errors = sorted(validator.iter_errors(raw), key=lambda e: list(e.absolute_path))
     if not errors:

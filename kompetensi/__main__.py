@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
+import json
 import os
 from urllib.parse import urlparse
 
 from tornado.log import enable_pretty_logging
+
+from reports.engine import ReportConfig
 
 from .app import make_app
 
@@ -19,8 +23,15 @@ async def main() -> None:
         "PNS": float(os.environ.get("KOMPETENSI_JP_TARGET_PNS", "20")),
         "PPPK": float(os.environ.get("KOMPETENSI_JP_TARGET_PPPK", "24")),
     }
+    reports = json.loads(os.environ.get("KOMPETENSI_REPORTS") or "{}")
+    config = ReportConfig(
+        year=dt.date.today().year,
+        jp_targets=targets,
+        period=reports.get("trend_period", "year"),
+        **({"mastery_thresholds": tuple(reports["mastery_thresholds"])} if "mastery_thresholds" in reports else {}),
+    )
     app = make_app(
-        os.environ["KOMPETENSI_DB_URL"], prefix, os.environ["KOMPETENSI_COURSES_DIR"], targets
+        os.environ["KOMPETENSI_DB_URL"], prefix, os.environ["KOMPETENSI_COURSES_DIR"], targets, config
     )
     app.listen(url.port, url.hostname)
     await asyncio.Event().wait()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -9,16 +10,27 @@ from jupyterhub.services.auth import HubOAuthCallbackHandler
 from jupyterhub.utils import url_path_join
 from tornado import web
 
-from . import handlers
+from reports.engine import ReportConfig
+
+from . import handlers, hr
 from .catalogue import load_catalogue
 from .db import session_factory
+from .reportcache import ReportCache
 
 DEFAULT_JP_TARGETS = {"PNS": 20.0, "PPPK": 24.0}
+NIP = r"([0-9]{18})"
 
 
 def make_app(
-    db_url: str, prefix: str, courses_dir: str | Path, jp_targets: dict | None = None
+    db_url: str,
+    prefix: str,
+    courses_dir: str | Path,
+    jp_targets: dict | None = None,
+    report_config: ReportConfig | None = None,
 ) -> web.Application:
+    jp_targets = jp_targets or DEFAULT_JP_TARGETS
+    sessions = session_factory(db_url)
+    config = report_config or ReportConfig(year=dt.date.today().year, jp_targets=jp_targets)
     routes = [
         (r"", handlers.HomeHandler),
         (r"oauth_callback", HubOAuthCallbackHandler),
@@ -27,13 +39,23 @@ def make_app(
         (r"api/me/events", handlers.EventsHandler),
         (r"api/me/progress", handlers.ProgressHandler),
         (r"api/hr/employees", handlers.EmployeesHandler),
+        (rf"api/hr/employees/{NIP}", hr.EmployeeProfileApi),
+        (r"api/hr/units", hr.UnitsApi),
+        (r"api/hr/units/([A-Za-z0-9._-]+)", hr.UnitsApi),
+        (r"api/hr/jp", hr.JpComplianceApi),
+        (r"api/me/profile", hr.MyProfileApi),
+        (r"profil", hr.MyProfilePage),
+        (r"hr", hr.DashboardPage),
+        (rf"hr/pegawai/{NIP}", hr.EmployeePage),
+        (r"hr/unduh/([a-z_]+)\.(xlsx|html|csv)", hr.DownloadPage),
     ]
     return web.Application(
         [(url_path_join(prefix, pattern), handler) for pattern, handler in routes],
-        sessions=session_factory(db_url),
+        sessions=sessions,
+        reports=ReportCache(sessions.kw["bind"], config),
         prefix=prefix,
         catalogue=load_catalogue(courses_dir),
-        jp_targets=jp_targets or DEFAULT_JP_TARGETS,
+        jp_targets=jp_targets,
         template_path=str(Path(__file__).parent / "templates"),
         cookie_secret=os.urandom(32),
         # HubAuth itself checks xsrf on cookie-authenticated writes (JupyterHub >= 4.1);

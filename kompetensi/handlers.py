@@ -22,9 +22,13 @@ class BaseHandler(HubOAuthenticated, web.RequestHandler):
         return self.settings["sessions"]
 
     def write_json(self, payload, status: int = 200) -> None:
+        self.write_bytes(json.dumps(payload, ensure_ascii=False, default=str).encode(), status)
+
+    def write_bytes(self, body: bytes, status: int = 200) -> None:
+        """Send JSON that is already serialised."""
         self.set_status(status)
         self.set_header("Content-Type", "application/json; charset=utf-8")
-        self.finish(json.dumps(payload, ensure_ascii=False, default=str))
+        self.finish(body)
 
     def me(self) -> dict:
         user = self.current_user

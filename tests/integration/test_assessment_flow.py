@@ -184,7 +184,7 @@ def test_full_assessment_flow(hub, token_for, tmp_path):
     assert (right.username, "tes_jawaban_1", "M.03", 2, 1.0) in rows
     assert (wrong.username, "tes_jawaban_1", "M.03", 2, 0.0) in rows
     assert (wrong.username, "tulisan_1", "M.05", 3, 3.0) in rows
-
+    hr_reads_the_levels(hub, token_for, right, wrong, trainer)
 
     # regrading keeps the trainer's manual grades
     r = subprocess.run([sys.executable, "-m", "grading", "autograde", ASSIGNMENT, "--course-dir",
@@ -196,6 +196,42 @@ def test_full_assessment_flow(hub, token_for, tmp_path):
         named = {g["name"]: g for g in grades}
         assert named["tes_jawaban_1"]["auto_score"] == expected_auto
         assert named["tulisan_1"]["manual_score"] == 3  # manual grading survives a regrade
+
+
+def hr_reads_the_levels(hub, token_for, right, wrong, trainer) -> None:
+    """HR downloads the XLSX through the competency service and it holds the learners'
+    levels; learners and trainers are refused HR's API, a learner reads only their own."""
+    import io
+
+    import openpyxl
+
+    service = "/services/kompetensi"
+    hr = token_for(hub.by_role("hr")[0])
+    download = hr.get(f"{service}/hr/unduh/laporan.xlsx")
+    assert download.status_code == 200, download.text[:2000] + hub.log()[-3000:]
+    assert "spreadsheetml" in download.headers["Content-Type"]
+    sheet = openpyxl.load_workbook(io.BytesIO(download.content))["Profil Kompetensi"]
+    header, *rows = list(sheet.values)
+    by_nip = {row[header.index("NIP")]: dict(zip(header, row)) for row in rows}
+    # tes_jawaban_1 is a level-2 item of M.03; tulisan_1 (3 of 4 points) a level-3 item of M.05
+    assert by_nip[right.username]["M.03 level"] == 2
+    assert by_nip[wrong.username]["M.03 level"] == 0
+    assert by_nip[wrong.username]["M.05 level"] == 3
+    # demo roster: "wrong" is a Pengawas (requires level 2), so the gap is 0 - 2
+    assert by_nip[wrong.username]["M.03 gap"] == -2
+
+    profile = hr.get(f"{service}/api/hr/employees/{right.username}").json()
+    assert {c["code"]: c["level"] for c in profile["competencies"]}["M.03"] == 2
+    assert hr.get(f"{service}/api/hr/units").status_code == 200
+    assert hr.get(f"{service}/api/hr/jp", params={"status": "belum"}).json()["count"] >= 2
+
+    for intruder in (token_for(wrong), trainer):
+        for path in (f"/api/hr/employees/{right.username}", "/api/hr/units", "/api/hr/jp",
+                     "/hr/unduh/laporan.xlsx", "/hr", f"/hr/pegawai/{right.username}"):
+            r = intruder.get(service + path, allow_redirects=False)
+            assert r.status_code == 403, (path, r.status_code, r.text[:300])
+    mine = token_for(wrong).get(f"{service}/api/me/profile").json()
+    assert mine["nip"] == wrong.username and {c["code"]: c["level"] for c in mine["competencies"]}["M.03"] == 0
 
 
 def settings_platform_url(hub) -> str:

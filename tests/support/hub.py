@@ -136,6 +136,11 @@ def stop_hub(hub: Hub) -> None:
         try:
             hub.proc.wait(30)
         except subprocess.TimeoutExpired:
+            pass
+    if hub.proc:
+        # a hub that died (e.g. a managed service failed to start) leaves its proxy and
+        # services behind in its process group
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(hub.proc.pid, signal.SIGKILL)
     # learners' servers run in their own sessions: end them, then remove the test users
     for entry in pwd.getpwall():

@@ -1,0 +1,275 @@
+"""What the HR report renderers share: the report's shape, atomic writes, Indonesian wording.
+
+The renderers (:mod:`reports.render_xlsx`, :mod:`reports.render_csv`,
+:mod:`reports.render_html`) read only the engine's output frames (:mod:`reports.frames`)
+through any object shaped like :class:`ReportLike`; they never modify them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+
+TITLE = "Laporan Kompetensi ASN Pemerintah Kota Ambon"
+FILE_MODE = 0o640  # personal data (NIP, names): the owner and the HR service's group only
+
+MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
+          "September", "Oktober", "November", "Desember"]
+LOCAL_TIMEZONE = ZoneInfo("Asia/Jayapura")  # WIT (UTC+9), Ambon's time, as in reports.jp_import
+PERIOD_LABELS = {"year": "Per tahun", "quarter": "Per triwulan"}
+KIND_LABELS = {"managerial": "Manajerial", "sociocultural": "Sosial kultural",
+               "technical": "Teknis"}
+JP_KIND_LABELS = {"platform": "Platform", "external": "Luar platform"}
+
+LEVEL_RULE = (
+    "Level (0–5) per kompetensi dihitung dari butir penilaian yang dipetakan ke kompetensi dan "
+    "level (kompetensi.yaml). Penguasaan suatu level = jumlah skor / jumlah skor maksimum "
+    "butir level itu; level dikuasai bila penguasaannya mencapai ambang. Level dicapai = level "
+    "tertinggi yang dikuasai bersama semua level di bawahnya yang memiliki butir; 0 bila level "
+    "terendah yang dinilai belum dikuasai; kosong bila belum ada bukti penilaian. Butir "
+    "pre-test dihitung hanya selama belum ada post-test kursus yang sama."
+)
+GAP_RULE = (
+    "Gap = level dicapai − level dibutuhkan jabatan. Negatif: di bawah kebutuhan jabatan; "
+    "0 atau positif: memenuhi. Kosong bila belum dinilai atau jabatan tidak mensyaratkan "
+    "kompetensi itu."
+)
+JP_RULE = (
+    "JP platform = modul e-learning yang diselesaikan di platform; JP luar = kegiatan "
+    "pengembangan kompetensi yang dicatat BKPSDM (dengan sertifikat). "
+    "Kekurangan = maks(0, target − total JP)."
+)
+GAIN_RULE = (
+    "Skor pre-test dan post-test dalam persen. "
+    "Gain ternormalisasi = (post − pre) / (100 − pre). "
+    "Gain kelas (Hake) = (rata-rata post − rata-rata pre) / (100 − rata-rata pre), "
+    "hanya peserta yang mengikuti keduanya."
+)
+EMPTY_RULE = "Belum ada data (belum dinilai, belum mengikuti, atau tidak disyaratkan)."
+
+
+class ReportLike(Protocol):
+    """The engine's ``Report``: its config and output frames (see :mod:`reports.frames`)."""
+
+    config: Any  # year, mastery_thresholds, jp_targets, unit, period, include_inactive
+    employees: pd.DataFrame  # EMPLOYEES + unit_name
+    units: pd.DataFrame
+    competencies: pd.DataFrame
+    levels: pd.DataFrame
+    jp: pd.DataFrame
+    jp_entries: pd.DataFrame
+    gain: pd.DataFrame
+    gain_summary: pd.DataFrame
+    unit_summary: pd.DataFrame
+    distribution: pd.DataFrame
+    trends: pd.DataFrame
+
+
+# ---- files -----------------------------------------------------------------------------
+
+
+@contextmanager
+def atomic_path(path: str | os.PathLike, mode: int = FILE_MODE) -> Iterator[Path]:
+    """Yield a temporary path next to ``path``; on success it replaces ``path`` in one
+    step, on error it is removed. Readers never see a half-written report."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_text_atomic(path: str | os.PathLike, text: str, mode: int = FILE_MODE) -> Path:
+    with atomic_path(path, mode) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+    return Path(path)
+
+
+# ---- frames ----------------------------------------------------------------------------
+
+
+def spec_columns(frame: pd.DataFrame, spec: Mapping[str, tuple], name: str) -> pd.DataFrame:
+    """``frame`` restricted to the columns of ``spec``, in its order; names what is missing."""
+    missing = [c for c in spec if c not in frame.columns]
+    if missing:
+        raise ValueError(
+            f"report.{name} lacks column(s) {', '.join(missing)} of reports.frames; "
+            f"it has {', '.join(map(str, frame.columns)) or 'none'}"
+        )
+    return frame.loc[:, list(spec)]
+
+
+def rows(frame: pd.DataFrame) -> Iterator[tuple]:
+    """Rows as tuples of plain Python values, ``None`` for every missing one (NA, NaN)."""
+    return zip(*[frame[c].to_numpy(dtype=object, na_value=None) for c in frame.columns])
+
+
+def records(frame: pd.DataFrame) -> list[dict]:
+    """Rows as dicts of plain Python values, ``None`` for every missing one (NA, NaN)."""
+    columns = [str(c) for c in frame.columns]
+    return [dict(zip(columns, row)) for row in rows(frame)]
+
+
+def competency_codes(report: ReportLike) -> list[str]:
+    """Competency codes in dictionary order."""
+    return [str(c) for c in report.competencies["code"]]
+
+
+def competency_names(report: ReportLike) -> dict[str, str]:
+    c = report.competencies
+    return dict(zip(c["code"].astype(str), c["name"].astype(str)))
+
+
+def sorted_employees(employees: pd.DataFrame) -> pd.DataFrame:
+    """Employees by unit name, then name, then NIP (a stable, readable order)."""
+    return employees.sort_values(["unit_name", "name", "nip"], kind="stable",
+                                 na_position="last")
+
+
+def unit_tree(units: pd.DataFrame, root: str | None = None) -> list[tuple[str, int]]:
+    """``(code, depth)`` depth first, parents before children, siblings by name; only the
+    subtree of ``root`` when it is a known unit. A unit with an unknown parent is a root."""
+    names = dict(zip(units["code"], units["name"]))
+    children: dict[str | None, list[str]] = {}
+    for code, parent in zip(units["code"], units["parent_code"]):
+        children.setdefault(parent if parent in names else None, []).append(code)
+
+    def by_name(codes: list[str]) -> list[str]:
+        return sorted(codes, key=lambda c: (str(names[c]), c))
+
+    out: list[tuple[str, int]] = []
+    seen: set[str] = set()
+
+    def walk(code: str, depth: int) -> None:
+        if code in seen:  # a cycle in parent_code: each unit once
+            return
+        seen.add(code)
+        out.append((code, depth))
+        for child in by_name(children.get(code, [])):
+            walk(child, depth + 1)
+
+    for top in [root] if root in names else by_name(children.get(None, [])):
+        walk(top, 0)
+    return out
+
+
+def unit_ancestors(units: pd.DataFrame) -> dict[str, list[str]]:
+    """Each unit code -> itself and its ancestors, nearest first (cycles cut)."""
+    parent = dict(zip(units["code"], units["parent_code"]))
+    chains = {}
+    for code in parent:
+        chain, seen, current = [], set(), code
+        while current in parent and current not in seen:
+            seen.add(current)
+            chain.append(current)
+            current = parent[current]
+        chains[code] = chain
+    return chains
+
+
+# ---- wording ---------------------------------------------------------------------------
+
+
+def date_text(value: Any) -> str:
+    """``2026-05-14`` -> ``"14 Mei 2026"``; missing -> ``"–"``."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return "–"
+    d = pd.Timestamp(value)
+    return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
+
+
+def timestamp_text(value: dt.datetime | str | None) -> str:
+    """A moment in Ambon's time: ``"14 Mei 2026 pukul 10.30 WIT"``. A naive datetime is
+    UTC (as the platform database stores it); a string is returned as given."""
+    if value is None:
+        return "–"
+    if isinstance(value, str):
+        return value
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.timezone.utc)
+    ts = value.astimezone(LOCAL_TIMEZONE)
+    return f"{ts.day} {MONTHS[ts.month - 1]} {ts.year} pukul {ts:%H.%M} WIT"
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(LOCAL_TIMEZONE)
+
+
+def period_text(report: ReportLike) -> str:
+    """How the trends are cut: ``"Per tahun"``, ``"Per triwulan"``."""
+    period = getattr(report.config, "period", None) or "year"
+    return PERIOD_LABELS.get(period, str(period))
+
+
+def unit_filter_text(report: ReportLike) -> str:
+    code = getattr(report.config, "unit", None)
+    if not code:
+        return "Semua unit"
+    match = report.units.loc[report.units["code"] == code, "name"]
+    name = str(match.iloc[0]) if len(match) else code
+    return f"{name} ({code}) beserta sub-unitnya"
+
+
+def _percent(x: Any) -> str:
+    x = float(x)
+    return f"{x * 100:g}%" if x <= 1 else f"{x:g}%"
+
+
+def thresholds_text(thresholds: Any) -> str:
+    """The config's mastery thresholds as a sentence (fractions shown as percent)."""
+    if thresholds is None:
+        return ""
+    if isinstance(thresholds, Mapping):
+        parts = [f"level {k}: ≥ {_percent(v) if isinstance(v, (int, float)) else v}"
+                 for k, v in thresholds.items()]
+        return "Ambang penguasaan: " + "; ".join(parts) + "."
+    if isinstance(thresholds, (int, float)):
+        return f"Ambang penguasaan: skor ≥ {_percent(thresholds)} dari skor maksimum butir."
+    if isinstance(thresholds, Sequence) and not isinstance(thresholds, str):
+        parts = [f"level {i}: ≥ {_percent(v)}" for i, v in enumerate(thresholds, start=1)]
+        return "Ambang penguasaan: " + "; ".join(parts) + "."
+    return f"Ambang penguasaan: {thresholds}."
+
+
+def jp_targets_text(targets: Any) -> str:
+    if isinstance(targets, Mapping) and targets:
+        listed = ", ".join(f"{k} {float(v):g} JP" for k, v in targets.items())
+        return f"Target JP per tahun: {listed} (dari pengaturan platform)."
+    return "Target JP per tahun: PNS 20 JP, PPPK 24 JP (dari pengaturan platform)."
+
+
+def reading_guide(report: ReportLike, generated_at: dt.datetime | str | None = None,
+                  level_rule: str | None = None) -> list[tuple[str, str]]:
+    """``(topic, explanation)`` pairs telling HR what the report holds and how to read it.
+    ``level_rule`` replaces the default explanation of how a level is set."""
+    cfg = report.config
+    rule = " ".join(filter(None, [level_rule or LEVEL_RULE,
+                                  thresholds_text(getattr(cfg, "mastery_thresholds", None))]))
+    inactive = "Termasuk" if getattr(cfg, "include_inactive", False) else "Tidak termasuk"
+    return [
+        ("Judul", TITLE),
+        ("Tahun", str(cfg.year)),
+        ("Periode tren", period_text(report)),
+        ("Unit", unit_filter_text(report)),
+        ("Pegawai nonaktif", inactive),
+        ("Dibuat pada", timestamp_text(generated_at)),
+        ("Level kompetensi", rule),
+        ("Gap", GAP_RULE),
+        ("Target JP", jp_targets_text(getattr(cfg, "jp_targets", None)) + " " + JP_RULE),
+        ("Pre-test dan post-test", GAIN_RULE),
+        ("Sel kosong atau –", EMPTY_RULE),
+    ]

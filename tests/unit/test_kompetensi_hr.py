@@ -1,0 +1,145 @@
+"""The competency service's HR views on a synthetic city, in-process.
+
+The hub's OAuth is replaced by a fixed user model per request (header ``X-Test-User``:
+``name:group``); everything else is real: the platform database (migrated), the report
+cache, the engine, the renderers and Tornado. The real log-in and token paths are proven
+in tests/integration (test_assessment_flow's HR step).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+from jupyterhub.services.auth import HubOAuthenticated
+from tornado.httpclient import AsyncHTTPClient, HTTPClientError
+from tornado.httpserver import HTTPServer
+from tornado.testing import bind_unused_port
+
+sys.path.append(str(Path(__file__).resolve().parents[2] / "benchmarks"))
+from platform_data import populate  # noqa: E402
+
+from kompetensi.app import make_app  # noqa: E402
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")  # the server's loop is the tests' loop
+PREFIX = "/services/kompetensi/"
+YEAR = dt.date.today().year
+
+
+@pytest.fixture(scope="module")
+def city(tmp_path_factory):
+    url = f"sqlite:///{tmp_path_factory.mktemp('hr') / 'k.sqlite'}"
+    nips = populate(url, n=60, year=YEAR)
+    return url, nips
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module():
+    with pytest.MonkeyPatch.context() as patch:
+        yield patch
+
+
+@pytest.fixture(scope="module")
+async def service(city, monkeypatch_module):
+    monkeypatch = monkeypatch_module
+    def fake_user(handler):
+        raw = handler.request.headers.get("X-Test-User")
+        if not raw:
+            return None
+        name, group = raw.split(":")
+        return {"name": name, "groups": [group], "kind": "user"}
+
+    monkeypatch.setattr(HubOAuthenticated, "get_current_user", fake_user)
+    url, nips = city
+    app = make_app(url, PREFIX, Path(__file__).resolve().parents[2] / "courses")
+    sock, port = bind_unused_port()
+    server = HTTPServer(app)
+    server.add_sockets([sock])
+    client = AsyncHTTPClient()
+
+    async def get(path: str, user: str | None = "sdm:hr", **kw):
+        headers = {"X-Test-User": user} if user else {}
+        try:
+            return await client.fetch(f"http://127.0.0.1:{port}{PREFIX}{path}", headers=headers,
+                                      follow_redirects=False, request_timeout=120, **kw)
+        except HTTPClientError as exc:
+            return exc.response
+
+    yield get, nips
+    server.stop()
+
+
+async def test_hr_reads_a_profile_by_nip(service):
+    get, nips = service
+    r = await get(f"api/hr/employees/{nips[0]}")
+    assert r.code == 200
+    profile = json.loads(r.body)
+    assert profile["nip"] == nips[0]
+    assert {c["code"] for c in profile["competencies"]} >= {"M.01", "M.08", "T.SPBE"}
+    # synthetic ledger: 3 JP per course taken plus external activities of 4, 8 or 16 JP
+    entries = profile["jp"]["entries"]
+    assert profile["jp"]["total"] == pytest.approx(sum(e["jp"] for e in entries))
+    assert (await get("api/hr/employees/199001012015031999")).code == 404
+
+
+async def test_unit_summaries_roll_up_and_unknown_unit_is_404(service):
+    get, _ = service
+    units = json.loads((await get("api/hr/units")).body)["units"]
+    by_code = {u["code"]: u for u in units}
+    # the OPD's employees are those of its two sub-units
+    assert by_code["OPD00"]["employees"] == by_code["OPD00-1"]["employees"] + by_code["OPD00-2"]["employees"]
+    one = json.loads((await get("api/hr/units/OPD00-1")).body)
+    assert one["code"] == "OPD00-1" and one["competencies"]
+    assert (await get("api/hr/units/TIDAKADA")).code == 404
+
+
+async def test_jp_compliance_list_filters_by_status(service):
+    get, _ = service
+    everyone = json.loads((await get("api/hr/jp")).body)
+    short = json.loads((await get("api/hr/jp?status=belum")).body)
+    met = json.loads((await get("api/hr/jp?status=memenuhi")).body)
+    assert short["count"] + met["count"] == everyone["count"] > 0
+    assert all(e["jp_total"] < e["target"] for e in short["employees"])
+    assert all(e["jp_total"] >= e["target"] for e in met["employees"])
+    assert (await get("api/hr/jp?status=apa")).code == 400
+
+
+async def test_dashboard_filters_and_downloads(service):
+    get, nips = service
+    page = await get(f"hr?tahun={YEAR}&unit=OPD01&kompetensi=M.03&jenis_jabatan=Pelaksana")
+    assert page.code == 200
+    html = page.body.decode()
+    assert "Dasbor Kompetensi" in html and "<svg" in html
+    assert "hr/unduh/laporan.xlsx?tahun=" in html and "unit=OPD01" in html
+    assert "M.03 level" in html
+    xlsx = await get(f"hr/unduh/laporan.xlsx?tahun={YEAR}")
+    assert xlsx.code == 200 and xlsx.headers["Content-Disposition"].endswith(f'laporan-{YEAR}.xlsx"')
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.body))["Profil Kompetensi"]
+    assert len(list(sheet.values)) - 1 == len(nips)  # the active employees, one row each
+    csv = await get("hr/unduh/jp.csv")
+    assert csv.code == 200 and csv.body.decode().startswith("username,year,")
+    assert (await get("hr/unduh/rahasia.csv")).code == 404
+    printable = await get(f"hr/pegawai/{nips[1]}")
+    assert printable.code == 200 and nips[1] in printable.body.decode()
+
+
+async def test_learners_and_trainers_are_refused(service):
+    get, nips = service
+    for user in (f"{nips[0]}:learner", "pelatih:trainer"):
+        for path in (f"api/hr/employees/{nips[1]}", "api/hr/units", "api/hr/jp", "hr",
+                     "hr/unduh/laporan.xlsx", f"hr/pegawai/{nips[1]}"):
+            assert (await get(path, user=user)).code == 403, (user, path)
+    assert (await get("api/hr/units", user=None)).code == 403
+
+
+async def test_learner_reads_only_their_own_profile(service):
+    get, nips = service
+    mine = json.loads((await get("api/me/profile", user=f"{nips[2]}:learner")).body)
+    assert mine["nip"] == nips[2]
+    page = await get("profil", user=f"{nips[2]}:learner")
+    assert page.code == 200 and nips[2] in page.body.decode() and nips[3] not in page.body.decode()
