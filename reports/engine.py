@@ -28,7 +28,9 @@ Evidence
     Items with ``max_score`` 0 carry no evidence and are dropped everywhere (levels,
     item counts, gain, trends). Items of employees outside the selection are ignored;
     items tagged with a competency missing from the dictionary do not count for levels
-    or trends (they still count for the pre/post gain of their course).
+    or trends (they still count for the pre/post gain of their course). Items submitted
+    after the report year are left out, so a report on a past year shows the levels as
+    they stood at its end; items without a submission time always count.
 
 Counted items (for levels)
     Every task and other item and every post-test item. Pre-test items count only for an
@@ -206,6 +208,11 @@ class ReportConfig:
         object.__setattr__(self, "mastery_thresholds", thresholds)
         object.__setattr__(self, "jp_targets", targets)
 
+    def __hash__(self):  # usable as a cache key despite the jp_targets dict
+        targets = tuple(sorted(self.jp_targets.items()))
+        fields = (self.year, self.mastery_thresholds, targets, self.unit, self.period)
+        return hash((*fields, self.include_inactive))
+
 
 def _no_rows(spec):
     return field(default_factory=lambda: empty(spec))
@@ -299,7 +306,7 @@ def build(inputs: Inputs, config: ReportConfig) -> Report:
     units = selected_units(data.units, ancestors, config.unit)
     employees = selected_employees(data.employees, data.units, units, config)
     grid = Grid.of(employees, data.competencies)
-    items = evidence(data.item_scores, grid)
+    items = evidence(until_year_end(data.item_scores, config.year), grid)
     levels = levels_table(employees, data.required_levels, items, grid, config)
     ledger = year_ledger(data.jp_entries, employees["username"], config.year)
     gain = gain_table(items)
@@ -484,6 +491,11 @@ class Grid:
         """A LEVELS column as an (employees x competencies) float array, NaN for missing."""
         values = column.to_numpy("float64", na_value=np.nan)
         return values.reshape(self.n_employees, self.n_competencies)
+
+
+def until_year_end(items: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Items submitted up to the end of ``year`` (or at an unknown time)."""
+    return items[~(items["submitted_at"] >= pd.Timestamp(year + 1, 1, 1))]
 
 
 def evidence(items: pd.DataFrame, grid: Grid) -> pd.DataFrame:

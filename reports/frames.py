@@ -125,7 +125,7 @@ UNIT_SUMMARY = {  # per unit (descendants rolled up) and competency
     "unit_code": ("str", False),
     "unit_name": ("str", False),
     "competency": ("str", False),
-    "employees": ("int", False),  # active employees in the unit and its descendants
+    "employees": ("int", False),  # selected employees (active unless include_inactive) in the unit and its descendants
     "assessed": ("int", False),
     "mean_level": ("float", True),
     "mean_gap": ("float", True),

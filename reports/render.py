@@ -13,10 +13,12 @@ import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pandas as pd
+
+from .engine import Report
 
 TITLE = "Laporan Kompetensi ASN Pemerintah Kota Ambon"
 FILE_MODE = 0o640  # personal data (NIP, names): the owner and the HR service's group only
@@ -56,21 +58,8 @@ GAIN_RULE = (
 EMPTY_RULE = "Belum ada data (belum dinilai, belum mengikuti, atau tidak disyaratkan)."
 
 
-class ReportLike(Protocol):
-    """The engine's ``Report``: its config and output frames (see :mod:`reports.frames`)."""
-
-    config: Any  # year, mastery_thresholds, jp_targets, unit, period, include_inactive
-    employees: pd.DataFrame  # EMPLOYEES + unit_name
-    units: pd.DataFrame
-    competencies: pd.DataFrame
-    levels: pd.DataFrame
-    jp: pd.DataFrame
-    jp_entries: pd.DataFrame
-    gain: pd.DataFrame
-    gain_summary: pd.DataFrame
-    unit_summary: pd.DataFrame
-    distribution: pd.DataFrame
-    trends: pd.DataFrame
+# Renderers read only the engine's Report attributes (tests pass stand-ins with the same).
+ReportLike = Report
 
 
 # ---- files -----------------------------------------------------------------------------

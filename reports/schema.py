@@ -37,7 +37,7 @@ import pandas as pd
 
 Spec = Mapping[str, tuple[str, bool]]
 
-MAX_ROWS_NAMED = 6
+MAX_ROWS_NAMED = 5
 DTYPES = {
     "str": "str",
     "int": "Int64",
@@ -77,9 +77,12 @@ def empty(spec: Spec) -> pd.DataFrame:
 
 def row_problem(frame: pd.DataFrame, bad, name: str, column: str, what: str) -> str | None:
     """``"name: kolom 'column': what di baris 3, 7"`` for the rows where ``bad``, or None."""
-    labels = list(frame.index[np.asarray(pd.Series(bad).fillna(False), dtype=bool)])
-    if not labels:
+    if isinstance(bad, pd.Series):
+        bad = bad.to_numpy(dtype=bool, na_value=False)
+    bad = np.asarray(bad, dtype=bool)
+    if not bad.any():
         return None
+    labels = list(frame.index[bad])
     shown = ", ".join(str(label) for label in labels[:MAX_ROWS_NAMED])
     more = len(labels) - MAX_ROWS_NAMED
     suffix = f" (dan {more} baris lainnya)" if more > 0 else ""
@@ -110,9 +113,11 @@ def validate(
         raise FrameError(
             [f"{name}: kolom '{column}' tidak ada (kolom yang ada: {present})" for column in absent]
         )
-    doubled = sorted({str(c) for c in frame.columns[frame.columns.duplicated()] if c in spec})
-    if doubled:
-        raise FrameError([f"{name}: kolom '{column}' muncul lebih dari sekali" for column in doubled])
+    repeated = sorted({str(c) for c in frame.columns[frame.columns.duplicated()] if c in spec})
+    if repeated:
+        raise FrameError(
+            [f"{name}: kolom '{column}' muncul lebih dari sekali" for column in repeated]
+        )
     problems: list[str | None] = []
     columns = {}
     for column, (kind, nullable) in spec.items():

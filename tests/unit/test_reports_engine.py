@@ -609,7 +609,7 @@ def test_trends_are_cumulative_by_quarter():
     c2 = report.trends[report.trends["competency"] == "C2"]
     assert c2["assessed"].tolist() == [0, 0, 0, 0] and c2["mean_level"].isna().all()
     assert level_of(report, "a", "C2")["level"] == 1  # the undated item counts for levels
-    assert level_of(report, "a", "C1")["level"] == 3  # and so does the 2027 one (L3 1.0)
+    assert level_of(report, "a", "C1")["level"] == 2  # the 2027 item (L3 1.0) is after 2026
 
 
 def test_a_pre_test_leaves_the_trend_at_the_first_post_test():
@@ -690,3 +690,16 @@ def test_config_rejects_bad_thresholds_and_periods():
         ReportConfig(year=YEAR, mastery_thresholds=(0.7, 0.7))
     with pytest.raises(ValueError, match="period"):
         ReportConfig(year=YEAR, period="month")
+
+
+def test_a_past_year_shows_the_levels_as_they_stood_at_its_end():
+    # 2026: 5/10 at level 1 (50 % < 70 %) -> level 0; 2027: 10/10 more at level 1
+    # -> 15/20 = 75 % -> level 1, but only in a report on 2027; the undated item always counts
+    data = inputs(
+        [person("a")],
+        [item("a", "C1", 1, 5.0, at="2026-06-01"), item("a", "C1", 1, 10.0, at="2027-02-01"),
+         item("a", "C2", 1, 10.0)],
+    )
+    assert level_of(build(data, ReportConfig(year=2026)), "a")["level"] == 0
+    assert level_of(build(data, ReportConfig(year=2027)), "a")["level"] == 1
+    assert level_of(build(data, ReportConfig(year=2026)), "a", "C2")["level"] == 1

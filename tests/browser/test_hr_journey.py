@@ -1,0 +1,51 @@
+"""HR's journey in a real browser: log in, open the dashboard, filter, download the XLSX,
+open an employee's printable page. A learner who types the dashboard's address is refused."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+
+from tests.browser.test_login_journey import log_in
+
+pytestmark = pytest.mark.browser
+DASHBOARD = "/services/kompetensi/hr"
+
+
+def test_hr_filters_the_dashboard_and_downloads_the_workbook(page, hub):
+    hr = hub.by_role("hr")[0]
+    log_in(page, hub, hr.username, hr.password)
+    page.wait_for_url("**/user/**", timeout=120_000)
+    page.goto(hub.url + DASHBOARD)
+    assert page.locator("h1").inner_text().startswith("Dasbor Kompetensi")
+    everyone = int(page.locator("#jumlah-pegawai").inner_text())
+    assert everyone == len(hub.accounts)  # the demo roster, every role
+
+    page.select_option("select[name=unit]", "DUKCAPIL")
+    page.select_option("select[name=kompetensi]", "M.03")
+    page.click("form.filters button[type=submit]")
+    page.wait_for_url("**unit=DUKCAPIL**")
+    assert int(page.locator("#jumlah-pegawai").inner_text()) == 2  # the demo's DUKCAPIL staff
+    assert "M.03 level" in page.locator("#pegawai thead").inner_text()
+
+    with page.expect_download() as info:
+        page.click("#unduh a.primary")
+    download = info.value
+    assert download.suggested_filename.startswith("laporan-") and download.suggested_filename.endswith("-DUKCAPIL.xlsx")
+    workbook = openpyxl.load_workbook(io.BytesIO(open(download.path(), "rb").read()))
+    header, *rows = list(workbook["Profil Kompetensi"].values)
+    assert len(rows) == 2 and "M.03 level" in header
+
+    page.click("#pegawai tbody a >> nth=0")
+    page.wait_for_url("**/hr/pegawai/**")
+    assert "Dicetak dari Platform Kompetensi ASN" in page.content()
+
+
+def test_learner_is_refused_the_dashboard(page, hub):
+    learner = hub.by_role("learner")[0]
+    log_in(page, hub, learner.username, learner.password)
+    page.wait_for_url("**/user/**", timeout=120_000)
+    response = page.goto(hub.url + DASHBOARD)
+    assert response.status == 403
