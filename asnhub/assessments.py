@@ -245,6 +245,7 @@ def grading_service(settings: dict) -> dict:
             "PENILAIAN_COURSES": json.dumps(courses),
             "PENILAIAN_SANDBOX_USER": sandbox_name(settings["unix"]["user_prefix"]),
             "PENILAIAN_WORKERS": str(cfg["grading_workers"]),
+            "PENILAIAN_PLATFORM_URL": settings["database"]["platform_url"],
         },
         "oauth_no_confirm": True,
     }

@@ -4,9 +4,12 @@ The formgrader cannot autograde safely (it runs as the course's grader, which ow
 keys and the gradebook), and dropping to the sandbox user needs root. This small
 hub-managed service runs as root, authenticates callers with HubOAuth, lets a caller act
 only on courses whose ``formgrade-<course>`` group they are in, and runs
-``python -m grading autograde`` for them, one run per course at a time.
+``python -m grading autograde`` for them, one run per course at a time. After a
+successful autograde, and whenever the trainer asks (after grading written answers by
+hand), it syncs the assignment's item scores to the competency database for HR.
 
     POST /services/penilaian/api/<course>/<assignment>/autograde   -> summary JSON
+    POST /services/penilaian/api/<course>/<assignment>/sync        -> summary JSON
 """
 
 from __future__ import annotations
@@ -27,7 +30,9 @@ REPO = Path(__file__).resolve().parent.parent
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,60}$")
 
 
-class AutogradeHandler(HubOAuthenticated, web.RequestHandler):
+class CourseHandler(HubOAuthenticated, web.RequestHandler):
+    """A course's trainers only; one grading command per course at a time."""
+
     def get_login_url(self):
         raise web.HTTPError(403)
 
@@ -36,37 +41,72 @@ class AutogradeHandler(HubOAuthenticated, web.RequestHandler):
         message = exc.log_message if isinstance(exc, web.HTTPError) and exc.log_message else self._reason
         self.finish({"success": False, "message": message})
 
-    @web.authenticated
-    async def post(self, course: str, assignment: str):
+    def course_dir(self, course: str, assignment: str) -> str:
         courses: dict[str, str] = self.settings["courses"]
         if course not in courses or not _NAME.match(assignment):
             raise web.HTTPError(404, "kursus atau tugas tidak dikenal")
         if f"formgrade-{course}" not in (self.current_user.get("groups") or []):
             raise web.HTTPError(403, "hanya pelatih kursus ini yang boleh menilai")
-        lock = self.settings["locks"].setdefault(course, asyncio.Lock())
-        async with lock:
-            proc = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "grading", "autograde", assignment,
-                "--course-dir", courses[course], "--sandbox-user", self.settings["sandbox_user"],
-                "--workers", str(self.settings["workers"]),
-                cwd=str(REPO), stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        return courses[course]
+
+    async def grading(self, *args: str) -> tuple[int, str, str]:
+        """``python -m grading ARGS`` from the repository; (exit code, stdout, stderr)."""
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "grading", *args,
+            cwd=str(REPO), stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )
+        out, err = await proc.communicate()
+        return proc.returncode, out.decode(errors="replace"), err.decode(errors="replace")
+
+    async def sync(self, course_dir: str, assignment: str) -> tuple[int, str, str]:
+        return await self.grading("sync", assignment, "--course-dir", course_dir,
+                                  "--platform-url", self.settings["platform_url"])
+
+    def lock(self, course: str) -> asyncio.Lock:
+        return self.settings["locks"].setdefault(course, asyncio.Lock())
+
+
+class AutogradeHandler(CourseHandler):
+    @web.authenticated
+    async def post(self, course: str, assignment: str):
+        course_dir = self.course_dir(course, assignment)
+        async with self.lock(course):
+            code, out, err = await self.grading(
+                "autograde", assignment, "--course-dir", course_dir,
+                "--sandbox-user", self.settings["sandbox_user"], "--workers", str(self.settings["workers"]),
             )
-            out, err = await proc.communicate()
+            synced = await self.sync(course_dir, assignment) if code in (0, 1) else None
         self.finish({
-            "success": proc.returncode in (0, 1),  # 1: graded, some submissions flagged
-            "flagged": proc.returncode == 1,
-            "summary": out.decode(errors="replace"),
-            "error": err.decode(errors="replace")[-4000:] if proc.returncode not in (0, 1) else "",
+            "success": code in (0, 1),  # 1: graded, some submissions flagged
+            "flagged": code == 1,
+            "summary": out,
+            "error": err[-4000:] if code not in (0, 1) else "",
+            "synced": synced is not None and synced[0] == 0,
+            "sync_error": synced[2][-2000:] if synced and synced[0] != 0 else "",
         })
 
 
-def make_app(prefix: str, courses: dict[str, str], sandbox_user: str, workers: int) -> web.Application:
+class SyncHandler(CourseHandler):
+    """Scores (including hand-graded written answers) to the competency database."""
+
+    @web.authenticated
+    async def post(self, course: str, assignment: str):
+        course_dir = self.course_dir(course, assignment)
+        async with self.lock(course):
+            code, out, err = await self.sync(course_dir, assignment)
+        self.finish({"success": code == 0, "summary": out, "error": err[-4000:] if code else ""})
+
+
+def make_app(prefix: str, courses: dict[str, str], sandbox_user: str, workers: int,
+             platform_url: str) -> web.Application:
     return web.Application(
         [
             (url_path_join(prefix, "oauth_callback"), HubOAuthCallbackHandler),
             (url_path_join(prefix, r"api/([^/]+)/([^/]+)/autograde"), AutogradeHandler),
+            (url_path_join(prefix, r"api/([^/]+)/([^/]+)/sync"), SyncHandler),
         ],
         courses=courses, sandbox_user=sandbox_user, workers=workers, locks={},
+        platform_url=platform_url,
         cookie_secret=os.urandom(32),
     )
 
@@ -78,6 +118,7 @@ async def main() -> None:
         json.loads(os.environ["PENILAIAN_COURSES"]),
         os.environ["PENILAIAN_SANDBOX_USER"],
         int(os.environ.get("PENILAIAN_WORKERS", "2")),
+        os.environ["PENILAIAN_PLATFORM_URL"],
     )
     app.listen(url.port, url.hostname)
     await asyncio.Event().wait()

@@ -173,12 +173,15 @@ def test_full_assessment_flow(hub, token_for, tmp_path):
         assert f"({other.username})" not in html
         assert "BEGIN HIDDEN TESTS" not in html and '== "B"' not in html
 
-    # scores into the competency database
+    # the trainer sends the hand-graded scores to the competency database (autograde
+    # already synced the automatic ones); learners cannot
+    sync_api = f"/services/penilaian/api/{COURSE}/{ASSIGNMENT}/sync"
+    assert token_for(wrong).post(sync_api).status_code == 403
+    assert result.json()["synced"], result.json()["sync_error"]
+    synced = trainer.post(sync_api, timeout=120)
+    assert synced.status_code == 200 and synced.json()["success"], synced.text
+    assert all(p.lstat().st_uid == owner for p in cdir.rglob("*")), "root-owned files left"
     url = settings_platform_url(hub)
-    r = subprocess.run([sys.executable, "-m", "grading", "sync", ASSIGNMENT, "--course-dir",
-                        str(course_dir(settings, COURSE)), "--platform-url", url],
-                       cwd=REPO, capture_output=True, text=True)
-    assert r.returncode == 0, r.stderr
     with sqlite3.connect(url.removeprefix("sqlite:///")) as db:
         rows = db.execute("select username, grade_id, competency, level, score from item_scores").fetchall()
     assert (right.username, "tes_jawaban_1", "M.03", 2, 1.0) in rows
