@@ -18,7 +18,9 @@ def test_hr_filters_the_dashboard_and_downloads_the_workbook(page, hub):
     hr = hub.by_role("hr")[0]
     log_in(page, hub, hr.username, hr.password)
     page.wait_for_url("**/user/**", timeout=120_000)
-    page.goto(hub.url + DASHBOARD)
+    page.goto(hub.url + "/services/kompetensi/")
+    page.click("#dasbor-sdm")
+    page.wait_for_url("**" + DASHBOARD)
     assert page.locator("h1").inner_text().startswith("Dasbor Kompetensi")
     everyone = int(page.locator("#jumlah-pegawai").inner_text())
     assert everyone == len(hub.accounts)  # the demo roster, every role
@@ -47,5 +49,7 @@ def test_learner_is_refused_the_dashboard(page, hub):
     learner = hub.by_role("learner")[0]
     log_in(page, hub, learner.username, learner.password)
     page.wait_for_url("**/user/**", timeout=120_000)
+    page.goto(hub.url + "/services/kompetensi/")
+    assert page.locator("#dasbor-sdm").count() == 0  # no link to it either
     response = page.goto(hub.url + DASHBOARD)
     assert response.status == 403
