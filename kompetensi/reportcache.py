@@ -28,6 +28,8 @@ from .reportviews import ReportViews
 
 
 class ReportCache:
+    KEEP = 12  # reports (year, unit) kept in memory; the least recently built go first
+
     def __init__(self, engine: Engine, base_config: ReportConfig, check_every: float = 2.0):
         self.engine = engine
         self.base_config = base_config
@@ -71,7 +73,12 @@ class ReportCache:
             self._building[key] = pending
             try:
                 report = await pending
+                self._reports.pop(key, None)
                 self._reports[key] = (version, report)
+                while len(self._reports) > self.KEEP:
+                    oldest = next(iter(self._reports))
+                    self._reports.pop(oldest)
+                    self._files = {k: v for k, v in self._files.items() if k[:2] != oldest}
             finally:
                 self._building.pop(key, None)
             return report

@@ -233,6 +233,11 @@ def hr_reads_the_levels(hub, token_for, right, wrong, trainer) -> None:
                      "/hr/unduh/laporan.xlsx", "/hr", f"/hr/pegawai/{right.username}"):
             r = intruder.get(service + path, allow_redirects=False)
             assert r.status_code == 403, (path, r.status_code, r.text[:300])
+    # HR reads but never grades: no formgrader, no autograde or sync of any course
+    assert hr.get(f"{API}/assignments").status_code == 403
+    assert hr.put(f"{API}/grade/1", json={"manual_score": 0}).status_code == 403
+    for action in ("autograde", "sync"):
+        assert hr.post(f"/services/penilaian/api/{COURSE}/{ASSIGNMENT}/{action}").status_code == 403
     mine = token_for(wrong).get(f"{service}/api/me/profile").json()
     assert mine["nip"] == wrong.username and {c["code"]: c["level"] for c in mine["competencies"]}["M.03"] == 0
 

@@ -143,3 +143,20 @@ async def test_learner_reads_only_their_own_profile(service):
     assert mine["nip"] == nips[2]
     page = await get("profil", user=f"{nips[2]}:learner")
     assert page.code == 200 and nips[2] in page.body.decode() and nips[3] not in page.body.decode()
+
+
+async def test_a_change_in_the_data_reaches_the_api_within_seconds(service, city):
+    import asyncio
+
+    from kompetensi.db import JpEntry, session_factory
+
+    get, nips = service
+    before = json.loads((await get(f"api/hr/employees/{nips[5]}")).body)["jp"]["total"]
+    with session_factory(city[0])() as db, db.begin():
+        db.add(JpEntry(username=nips[5], year=YEAR, activity="Diklat baru", provider="BPSDM", jp=7.5,
+                       source_ref="sertifikat:baru-1", start_date=dt.date(YEAR, 1, 5),
+                       end_date=dt.date(YEAR, 1, 6), kind="external"))
+    await asyncio.sleep(2.1)  # the cache checks the data version at most every 2 s
+    after = json.loads((await get(f"api/hr/employees/{nips[5]}")).body)["jp"]
+    assert after["total"] == pytest.approx(before + 7.5)
+    assert "Diklat baru" in {e["activity"] for e in after["entries"]}
