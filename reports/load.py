@@ -29,10 +29,11 @@ DATES = {
 }
 
 # Cheap aggregates that change whenever any input does; the service rebuilds on change.
+# Plain SQL that SQLite and PostgreSQL both read (times cast to text before COALESCE).
 VERSION_QUERY = """SELECT
-  (SELECT COUNT(*) || ':' || COALESCE(MAX(synced_at), '') FROM item_scores),
+  (SELECT COUNT(*) || ':' || COALESCE(CAST(MAX(synced_at) AS VARCHAR(40)), '') FROM item_scores),
   (SELECT COUNT(*) || ':' || COALESCE(MAX(id), 0) FROM jp_ledger),
-  (SELECT COUNT(*) || ':' || COALESCE(MAX(updated_at), '') FROM employees),
+  (SELECT COUNT(*) || ':' || COALESCE(CAST(MAX(updated_at) AS VARCHAR(40)), '') FROM employees),
   (SELECT COUNT(*) || ':' || COALESCE(MAX(id), 0) FROM unit_memberships),
   (SELECT COUNT(*) || ':' || COALESCE(MAX(id), 0) || ':' || COALESCE(SUM(level), 0) FROM required_levels),
   (SELECT COUNT(*) || ':' || COALESCE(SUM(LENGTH(name) + LENGTH(kind)), 0) FROM competencies),
