@@ -43,6 +43,8 @@ def make_app(
         (r"api/hr/units", hr.UnitsApi),
         (r"api/hr/units/([A-Za-z0-9._-]+)", hr.UnitsApi),
         (r"api/hr/jp", hr.JpComplianceApi),
+        (r"api/hr/jp/import", hr.JpImportApi),
+        (r"hr/jp/impor", hr.JpImportPage),
         (r"api/me/profile", hr.MyProfileApi),
         (r"profil", hr.MyProfilePage),
         (r"hr", hr.DashboardPage),
@@ -52,6 +54,7 @@ def make_app(
     return web.Application(
         [(url_path_join(prefix, pattern), handler) for pattern, handler in routes],
         sessions=sessions,
+        db_url=db_url,
         reports=ReportCache(sessions.kw["bind"], config),
         prefix=prefix,
         catalogue=load_catalogue(courses_dir),

@@ -10,7 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from tornado import web
 
+from asnhub.csvtable import ImportRejected
 from reports import render_csv, render_html, render_xlsx
+from reports.jp_import import import_jp_text
 from reports.profile import employee_profile
 from reports.render_html import render_employee
 
@@ -178,3 +180,49 @@ class DownloadPage(HrPage):
         self.set_header("Content-Disposition", f'attachment; filename="{filename}"')
         self.set_header("Cache-Control", "no-store")
         self.finish(body)
+
+
+MAX_UPLOAD = 5 * 1024 * 1024
+
+
+class JpUpload:
+    """HR adds learning activities outside the platform (CSV as ``python -m reports jp
+    import`` reads it): all rows or none, every error with its line and column."""
+
+    def uploaded_text(self) -> tuple[str, str]:
+        files = self.request.files.get("berkas")
+        if files:
+            name, body = files[0]["filename"] or "unggahan.csv", files[0]["body"]
+        else:
+            name, body = "unggahan.csv", self.request.body
+        if not body:
+            raise web.HTTPError(400, "tidak ada berkas CSV yang diunggah")
+        if len(body) > MAX_UPLOAD:
+            raise web.HTTPError(413, "berkas lebih dari 5 MB")
+        try:
+            return name, body.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise web.HTTPError(400, f"{name}: bukan teks UTF-8 ({exc})") from exc
+
+    def run_import(self) -> dict:
+        name, text = self.uploaded_text()
+        try:
+            done = import_jp_text(self.settings["db_url"], text, name)
+        except ImportRejected as exc:
+            return {"success": False, "message": str(exc).splitlines()[0],
+                    "errors": [f"{name}: {e}" for e in exc.errors]}
+        self.settings["reports"].changed()
+        return {"success": True, "added": done.added, "skipped": done.skipped}
+
+
+class JpImportApi(JpUpload, HrApi):
+    def post(self):
+        result = self.run_import()
+        self.write_json(result, 200 if result["success"] else 400)
+
+
+class JpImportPage(JpUpload, HrPage):
+    @web.authenticated
+    def post(self):
+        self.require_hr()
+        self.render("hr_import.html", result=self.run_import(), prefix=self.settings["prefix"])

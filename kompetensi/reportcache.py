@@ -43,6 +43,10 @@ class ReportCache:
         self._version: tuple | None = None
         self._checked = 0.0
 
+    def changed(self) -> None:
+        """This service wrote to the database: check the version on the next request."""
+        self._version = None
+
     def _current_version(self) -> tuple:
         now = time.monotonic()
         if self._version is None or now - self._checked >= self.check_every:

@@ -274,9 +274,13 @@ def roster_entries(db) -> dict[str, RosterEntry]:
 
 def import_jp(platform_url: str, path: Path | str, today: dt.date | None = None) -> JpImportResult:
     """Check ``path`` completely, then add its new entries in one transaction."""
-    text = read_text(path, JpImportRejected)
+    return import_jp_text(platform_url, read_text(path, JpImportRejected), str(path), today)
+
+
+def import_jp_text(platform_url: str, text: str, source: str, today: dt.date | None = None) -> JpImportResult:
+    """The same for a file's text (an upload to the HR service); ``source`` names it in errors."""
     with session_factory(platform_url)() as db, db.begin():
-        rows = parse(text, str(path), roster_entries(db), today)
+        rows = parse(text.lstrip("\ufeff"), source, roster_entries(db), today)
         present = {
             (username, ref)
             for username, ref in db.execute(

@@ -45,6 +45,26 @@ def test_hr_filters_the_dashboard_and_downloads_the_workbook(page, hub):
     assert "Dicetak dari Platform Kompetensi ASN" in page.content()
 
 
+def test_hr_uploads_outside_activities_to_the_jp_ledger(page, hub, tmp_path):
+    import datetime as dt
+
+    hr, learner = hub.by_role("hr")[0], hub.by_role("learner")[0]
+    year = dt.date.today().year
+    csv = tmp_path / "jp.csv"
+    csv.write_text("nip;kegiatan;penyelenggara;tanggal_mulai;tanggal_selesai;jp;no_sertifikat\n"
+                   f"{learner.username};Bimtek SIAK;Ditjen Dukcapil;{year}-01-06;{year}-01-08;24;SIAK-{year}-1\n")
+    log_in(page, hub, hr.username, hr.password)
+    page.wait_for_url("**/user/**", timeout=120_000)
+    page.goto(hub.url + DASHBOARD)
+    page.click("#impor-jp summary")
+    page.set_input_files("#impor-jp input[type=file]", str(csv))
+    page.click("#impor-jp button[type=submit]")
+    page.wait_for_url("**/hr/jp/impor")
+    assert "1 kegiatan ditambahkan" in page.locator("#hasil").inner_text()
+    profile = page.request.get(f"{hub.url}/services/kompetensi/api/hr/employees/{learner.username}").json()
+    assert "Bimtek SIAK" in {e["activity"] for e in profile["jp"]["entries"]}
+
+
 def test_learner_is_refused_the_dashboard(page, hub):
     learner = hub.by_role("learner")[0]
     log_in(page, hub, learner.username, learner.password)

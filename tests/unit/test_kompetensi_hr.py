@@ -160,3 +160,27 @@ async def test_a_change_in_the_data_reaches_the_api_within_seconds(service, city
     after = json.loads((await get(f"api/hr/employees/{nips[5]}")).body)["jp"]
     assert after["total"] == pytest.approx(before + 7.5)
     assert "Diklat baru" in {e["activity"] for e in after["entries"]}
+
+
+async def test_hr_imports_outside_activities_all_or_nothing(service):
+    get, nips = service
+    header = "nip,kegiatan,penyelenggara,tanggal_mulai,tanggal_selesai,jp,no_sertifikat\n"
+    good = f"{nips[7]},Bimtek SPBE,Diskominfo,{YEAR}-01-10,{YEAR}-01-11,16,SPBE-{YEAR}-7\n"
+    bad = f"{nips[8]},Bimtek,Diskominfo,31-02-{YEAR},{YEAR}-01-11,8,X-1\n1234,Bimtek,Diskominfo,{YEAR}-01-10,{YEAR}-01-11,8,X-2\n"
+    before = json.loads((await get(f"api/hr/employees/{nips[7]}")).body)["jp"]["total"]
+
+    refused = await get("api/hr/jp/import", method="POST", body=header + good + bad)
+    assert refused.code == 400
+    errors = json.loads(refused.body)["errors"]
+    assert any("baris 3, kolom 'tanggal_mulai'" in e for e in errors)
+    assert any("baris 4, kolom 'nip'" in e for e in errors)
+
+    learner = await get("api/hr/jp/import", user=f"{nips[7]}:learner", method="POST", body=header + good)
+    assert learner.code == 403
+
+    done = json.loads((await get("api/hr/jp/import", method="POST", body=header + good)).body)
+    assert done == {"success": True, "added": 1, "skipped": 0}
+    again = json.loads((await get("api/hr/jp/import", method="POST", body=header + good)).body)
+    assert again["added"] == 0 and again["skipped"] == 1
+    after = json.loads((await get(f"api/hr/employees/{nips[7]}")).body)["jp"]["total"]
+    assert after == pytest.approx(before + 16)  # at once; and the refused file added nothing
