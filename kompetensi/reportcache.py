@@ -36,6 +36,8 @@ class ReportCache:
         self.check_every = check_every
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="laporan")
         self._renderer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="unduhan")
+        self._checker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="versi")
+        self._checking: asyncio.Future | None = None
         self._files: dict[tuple, tuple[int, bytes]] = {}
         self._reports: dict[tuple, tuple[tuple, Report]] = {}
         self._building: dict[tuple, asyncio.Future] = {}
@@ -47,12 +49,21 @@ class ReportCache:
         """This service wrote to the database: check the version on the next request."""
         self._version = None
 
-    def _current_version(self) -> tuple:
-        now = time.monotonic()
-        if self._version is None or now - self._checked >= self.check_every:
-            self._version = data_version(self.engine)
-            self._checked = now
-        return self._version
+    async def _current_version(self) -> tuple:
+        """The data version, queried in a thread (never on the event loop) at most every
+        ``check_every`` seconds; concurrent requests share one query."""
+        if self._version is not None and time.monotonic() - self._checked < self.check_every:
+            return self._version
+        if self._checking is None:
+            loop = asyncio.get_running_loop()
+            self._checking = asyncio.ensure_future(loop.run_in_executor(self._checker, data_version, self.engine))
+            try:
+                self._version = await self._checking
+                self._checked = time.monotonic()
+            finally:
+                self._checking = None
+            return self._version
+        return await self._checking
 
     def _build(self, version: tuple, config: ReportConfig) -> Report:
         if self._frames is None or self._frames[0] != version:
@@ -63,7 +74,7 @@ class ReportCache:
 
     async def get(self, year: int, unit: str | None = None) -> Report:
         key = (year, unit or None)
-        version = self._current_version()
+        version = await self._current_version()
         cached = self._reports.get(key)
         if cached and cached[0] == version:
             return cached[1]

@@ -29,9 +29,10 @@ DATES = {
 }
 
 # Cheap aggregates that change whenever any input does; the service rebuilds on change.
-# Plain SQL that SQLite and PostgreSQL both read (times cast to text before COALESCE).
+# Plain SQL that SQLite and PostgreSQL both read (times cast to text before COALESCE);
+# primary keys and counts only on the big tables (MAX of an unindexed column scans them).
 VERSION_QUERY = """SELECT
-  (SELECT COUNT(*) || ':' || COALESCE(CAST(MAX(synced_at) AS VARCHAR(40)), '') FROM item_scores),
+  (SELECT COUNT(*) || ':' || COALESCE(MAX(id), 0) FROM item_scores),  -- a re-sync deletes and inserts: new ids
   (SELECT COUNT(*) || ':' || COALESCE(MAX(id), 0) FROM jp_ledger),
   (SELECT COUNT(*) || ':' || COALESCE(CAST(MAX(updated_at) AS VARCHAR(40)), '') FROM employees),
   (SELECT COUNT(*) || ':' || COALESCE(MAX(id), 0) FROM unit_memberships),
