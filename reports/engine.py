@@ -104,10 +104,8 @@ is filtered by year; the trends stop at the report year.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -140,39 +138,6 @@ EVIDENCE_COLUMNS = (
     "submitted_at",
 )
 SELECTED_EMPLOYEES = {**frames.EMPLOYEES, "unit_name": ("str", True)}
-PROFILE_IDENTITY = (
-    "username",
-    "nip",
-    "name",
-    "unit_code",
-    "unit_name",
-    "position",
-    "position_type",
-    "status",
-    "role",
-    "active",
-)
-PROFILE_COMPETENCY = (
-    "competency",
-    "name",
-    "kind",
-    "level",
-    "required",
-    "gap",
-    "items",
-    "score",
-    "max_score",
-)
-WIDE_IDENTITY = (
-    "username",
-    "nip",
-    "name",
-    "unit_code",
-    "unit_name",
-    "position_type",
-    "position",
-    "status",
-)
 
 
 def _default_jp_targets() -> dict[str, float]:
@@ -253,50 +218,6 @@ class Report:
     unit_summary: pd.DataFrame
     distribution: pd.DataFrame
     trends: pd.DataFrame
-
-    def profile(self, username: str) -> dict[str, Any]:
-        """One employee's report as JSON-ready data (missing: None, dates: ISO text).
-
-        Keys: the identity fields, ``year``, ``competencies`` (one dict per competency of
-        the dictionary), ``jp`` (the JP_COMPLIANCE fields and the ledger ``entries``) and
-        ``gain`` (one dict per course). Raises KeyError for an employee not selected.
-        """
-        person = self.employees[self.employees["username"] == username]
-        if person.empty:
-            raise KeyError(f"pegawai '{username}' tidak ada dalam laporan ini")
-        gain = self.gain[self.gain["username"] == username].drop(columns="username")
-        return {
-            **_records(person[list(PROFILE_IDENTITY)])[0],
-            "year": self.config.year,
-            "competencies": self._profile_competencies(username),
-            "jp": self._profile_jp(username),
-            "gain": _records(gain),
-        }
-
-    def _profile_competencies(self, username: str) -> list[dict[str, Any]]:
-        dictionary = self.competencies.rename(columns={"code": "competency"})
-        levels = self.levels[self.levels["username"] == username]
-        rows = levels.merge(dictionary, on="competency", how="left")
-        return _records(rows[list(PROFILE_COMPETENCY)])
-
-    def _profile_jp(self, username: str) -> dict[str, Any]:
-        summary = _records(self.jp[self.jp["username"] == username].drop(columns="username"))[0]
-        entries = self.jp_entries[self.jp_entries["username"] == username]
-        summary["entries"] = _records(entries.drop(columns=["username", "year"]))
-        return summary
-
-    def wide_levels(self) -> pd.DataFrame:
-        """One row per selected employee: identity columns, then ``"<code> level"`` and
-        ``"<code> gap"`` per competency in dictionary order (nullable integers)."""
-        identity = self.employees[list(WIDE_IDENTITY)].reset_index(drop=True)
-        codes = list(self.competencies["code"])
-        if not codes:
-            return identity
-        wide = self.levels.pivot(index="username", columns="competency", values=["level", "gap"])
-        ordered = [(value, code) for code in codes for value in ("level", "gap")]
-        wide = wide.reindex(columns=pd.MultiIndex.from_tuples(ordered)).astype("Int64")
-        wide.columns = [f"{code} {value}" for value, code in ordered]
-        return identity.merge(wide, left_on="username", right_index=True, how="left")
 
 
 def build(inputs: Inputs, config: ReportConfig) -> Report:
@@ -847,25 +768,3 @@ def trends(items: pd.DataFrame, grid: Grid, config: ReportConfig) -> pd.DataFram
             "mean_level": _ratio(level_sum, assessed),
         }
     )
-
-
-# ---- JSON -------------------------------------------------------------------------------
-
-
-def _plain(value: Any) -> Any:
-    """A JSON-ready scalar: None for missing, built-in numbers, ISO text for dates."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return None
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, np.floating):
-        return float(value)
-    if isinstance(value, (dt.date, pd.Timestamp)):
-        return value.isoformat()
-    return value
-
-
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return [{key: _plain(value) for key, value in row.items()} for row in frame.to_dict("records")]

@@ -637,10 +637,12 @@ def test_trends_are_empty_without_dated_items():
     assert report.trends.empty and list(report.trends.columns) == list(frames.TRENDS)
 
 
-# ---- profile and wide levels ------------------------------------------------------------
+# ---- one employee's profile (what the HR API and the printable page serve) ----------------
 
 
 def test_profile_is_json_ready_and_complete():
+    from reports.profile import employee_profile
+
     ledger = [
         jp("a", 16, "platform", activity="Modul SPBE"),
         jp("a", 8, "external", activity="Diklat"),
@@ -649,40 +651,25 @@ def test_profile_is_json_ready_and_complete():
         item("a", "C1", 1, 4, kind="pre"),  # pre 40%
         item("a", "C1", 1, 7, kind="post"),  # post 70%: gain (70 - 40) / 60 = 0.5; level 1
     ]
-    report = run(inputs([person("a")], items, needs=NEEDS_C1_2, ledger=ledger))
-    profile = report.profile("a")
-    json.dumps(profile)  # JSON-ready
-    identity = [profile[key] for key in ("username", "nip", "unit_name", "status", "year")]
-    assert identity == ["a", "nip-a", "Unit U", "PNS", YEAR]
-    assert profile["competencies"][0] == {
-        "competency": "C1",
-        "name": "Kompetensi C1",
-        "kind": "technical",
-        "level": 1,
-        "required": 2,
-        "gap": -1,
-        "items": 1,
-        "score": 7.0,
-        "max_score": 10.0,
-    }
-    assert [profile["competencies"][1][key] for key in ("competency", "level")] == ["C2", None]
-    summary = {key: profile["jp"][key] for key in ("jp_total", "target", "shortfall", "compliant")}
-    assert summary == {"jp_total": 24.0, "target": 20.0, "shortfall": 0.0, "compliant": True}
-    entries = [(e["activity"], e["jp"], e["start_date"]) for e in profile["jp"]["entries"]]
-    assert entries == [("Modul SPBE", 16.0, "2026-03-01"), ("Diklat", 8.0, "2026-03-01")]
+    report = run(inputs([person("a"), person("b")], items, needs=NEEDS_C1_2, ledger=ledger))
+    profile = employee_profile(report, "a")
+    json.dumps(profile, default=str)  # JSON-ready (dates as text)
+    identity = [profile[key] for key in ("username", "nip", "status", "year")]
+    assert identity == ["a", "nip-a", "PNS", YEAR] and profile["unit"] == {"code": "U", "name": "Unit U"}
+    assert profile["competencies"] == [
+        {"code": "C1", "name": "Kompetensi C1", "level": 1, "required": 2, "gap": -1},
+        {"code": "C2", "name": "Kompetensi C2", "level": None, "required": None, "gap": None},
+    ]
+    summary = {key: profile["jp"][key] for key in ("total", "platform", "external", "target", "compliant")}
+    assert summary == {"total": 24.0, "platform": 16.0, "external": 8.0, "target": 20.0, "compliant": True}
+    assert [(e["activity"], e["jp"]) for e in profile["jp"]["entries"]] == [("Diklat", 8.0), ("Modul SPBE", 16.0)]
+    assert [m["title"] for m in profile["modules_completed"]] == ["Modul SPBE"]
     assert profile["gain"] == [
         {"course": "K1", "pre_pct": 40.0, "post_pct": 70.0, "gain": 0.5, "status": "lengkap"}
     ]
+    assert employee_profile(report, "b")["jp"]["total"] == 0.0  # b's rows are b's only
     with pytest.raises(KeyError):
-        report.profile("nobody")
-
-
-def test_wide_levels_has_level_and_gap_per_competency():
-    wide = run(tree_inputs()).wide_levels().set_index("username")
-    assert list(wide.columns[-4:]) == ["C1 level", "C1 gap", "C2 level", "C2 gap"]
-    assert wide.loc["e1", ["C1 level", "C1 gap"]].tolist() == [3, 1]
-    assert wide.loc["e2", "C1 gap"] == -1 and pd.isna(wide.loc["e3", "C1 level"])
-    assert len(wide) == 3
+        employee_profile(report, "nobody")
 
 
 def test_config_rejects_bad_thresholds_and_periods():
