@@ -20,7 +20,6 @@ import argparse
 import datetime as dt
 import os
 import random
-import sqlite3
 import sys
 import tempfile
 import time
@@ -28,6 +27,9 @@ import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.append(str(Path(__file__).resolve().parent))
+from gradebook_rows import insert_submissions
+
 # nbgrader runs `alembic` from PATH when it creates a gradebook
 os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
 
@@ -53,7 +55,6 @@ def build(root: Path, n: int, notebooks: int, cells: int, seed: int = 7) -> Path
         notebook_ids = {nb.name: nb.id for nb in gb.find_assignment(ASSIGNMENT).notebooks}
         assignment_id = gb.find_assignment(ASSIGNMENT).id
     rng = random.Random(seed)
-    db = sqlite3.connect(course / "gradebook.db")
     students, subs, sub_nbs, grades = [], [], [], []
     stamp = dt.datetime(2026, 11, 20, 10, 0, 0)
     for i in range(n):
@@ -77,13 +78,7 @@ def build(root: Path, n: int, notebooks: int, cells: int, seed: int = 7) -> Path
             d = course / folder / student / ASSIGNMENT
             d.mkdir(parents=True)
             (d / "timestamp.txt").write_text(subs[-1][3])
-    db.executemany("INSERT INTO student VALUES (?,?,?,?,?)", students)
-    db.executemany("INSERT INTO submitted_assignment VALUES (?,?,?,?,?)", subs)
-    db.executemany("INSERT INTO submitted_notebook VALUES (?,?,?,?,?)", sub_nbs)
-    db.executemany("INSERT INTO grade (id, notebook_id, cell_id, auto_score, manual_score, "
-                   "extra_credit, needs_manual_grade) VALUES (?,?,?,?,?,?,?)", grades)
-    db.commit()
-    db.close()
+    insert_submissions(course / "gradebook.db", students, subs, sub_nbs, grades)
     return course
 
 

@@ -35,7 +35,7 @@ SERVICE = "/services/kompetensi"
 
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def hammer(base: str, token: str, nips: list[str], units: list[str], clients: int, per_client: int,
@@ -85,12 +85,12 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=50, help="requests per client")
     args = parser.parse_args()
 
+    import tempfile
+
     from platform_data import populate
 
     from tests.support.client import HubSession
     from tests.support.hub import running_hub
-
-    import tempfile
 
     no_courses = tempfile.mkdtemp(prefix="asn-bench-no-courses-")  # formgraders are not measured
     with running_hub("bench", {"assessments": {"dir": no_courses}}) as hub:
