@@ -58,6 +58,18 @@ class ImportRejected(ValueError):
 
 
 @dataclass(frozen=True)
+class UpsertResult:
+    """What an add-or-update import did (units, competencies)."""
+
+    added: int
+    updated: int
+    unchanged: int
+
+    def summary(self) -> str:
+        return f"{self.added} baru, {self.updated} diperbarui, {self.unchanged} tetap"
+
+
+@dataclass(frozen=True)
 class Record:
     """One data row: its first physical line and its values by (lowercased) column."""
 

@@ -25,7 +25,7 @@ from sqlalchemy import select
 
 from kompetensi.db import Unit, session_factory
 
-from .csvtable import RowError, missing_values, no_rows, parse_table, read_text
+from .csvtable import RowError, UpsertResult, missing_values, no_rows, parse_table, read_text
 from .roster import UNIT_CODE, RosterError
 
 REQUIRED = ("kode", "nama")
@@ -52,13 +52,6 @@ class UnitRow:
 class RegisteredUnit:
     name: str
     parent_code: str | None
-
-
-@dataclass(frozen=True)
-class UnitsResult:
-    added: int
-    updated: int
-    unchanged: int
 
 
 def registered_units(platform_url: str) -> dict[str, RegisteredUnit]:
@@ -171,7 +164,7 @@ def read(path: Path | str, registered: dict[str, RegisteredUnit] | None = None) 
     return parse(read_text(path, UnitsError), str(path), registered)
 
 
-def apply_units(platform_url: str, rows: list[UnitRow]) -> UnitsResult:
+def apply_units(platform_url: str, rows: list[UnitRow]) -> UpsertResult:
     """Add or update every unit (name and parent) in one transaction; delete none."""
     added = updated = unchanged = 0
     with session_factory(platform_url)() as db, db.begin():
@@ -191,9 +184,9 @@ def apply_units(platform_url: str, rows: list[UnitRow]) -> UnitsResult:
         db.flush()
         for row in rows:
             units[row.code].parent_code = row.parent_code
-    return UnitsResult(added, updated, unchanged)
+    return UpsertResult(added, updated, unchanged)
 
 
-def import_units(platform_url: str, path: Path | str) -> UnitsResult:
+def import_units(platform_url: str, path: Path | str) -> UpsertResult:
     """Read ``path``, check it against the registered units, then apply it."""
     return apply_units(platform_url, read(path, registered_units(platform_url)))

@@ -39,6 +39,7 @@ from asnhub.csvtable import (
     ImportRejected,
     Record,
     RowError,
+    UpsertResult,
     missing_values,
     no_rows,
     parse_table,
@@ -94,17 +95,10 @@ class LevelRow:
 
 
 @dataclass(frozen=True)
-class CompetencyImportResult:
-    added: int
-    updated: int
-    unchanged: int
-
-
-@dataclass(frozen=True)
 class LevelImportResult:
     replaced: int  # rows the table held before
     imported: int
-    competencies: CompetencyImportResult | None  # when imported together
+    competencies: UpsertResult | None  # when imported together
 
 
 def _too_long(record: Record, columns: tuple[str, ...]) -> list[RowError]:
@@ -228,7 +222,7 @@ def parse_levels(text: str, source: str, known_competencies: set[str]) -> list[L
     return rows
 
 
-def _upsert_competencies(db, rows: list[CompetencyRow]) -> CompetencyImportResult:
+def _upsert_competencies(db, rows: list[CompetencyRow]) -> UpsertResult:
     stored = {c.code: c for c in db.scalars(select(Competency))}
     added = updated = unchanged = 0
     for row in rows:
@@ -251,10 +245,10 @@ def _upsert_competencies(db, rows: list[CompetencyRow]) -> CompetencyImportResul
             setattr(current, key, value)
         updated += 1
     db.flush()
-    return CompetencyImportResult(added, updated, unchanged)
+    return UpsertResult(added, updated, unchanged)
 
 
-def import_competencies(platform_url: str, path: Path | str) -> CompetencyImportResult:
+def import_competencies(platform_url: str, path: Path | str) -> UpsertResult:
     """Add or update the competencies in ``path`` in one transaction."""
     rows = parse_competencies(read_text(path, CompetenciesRejected), str(path))
     with session_factory(platform_url)() as db, db.begin():

@@ -27,10 +27,7 @@ from .jp_import import import_jp
 
 def _unit_import(platform_url: str, args: argparse.Namespace) -> str:
     done = import_units(platform_url, args.file)
-    return (
-        f"Unit {args.file}: {done.added} baru, {done.updated} diperbarui, "
-        f"{done.unchanged} tetap."
-    )
+    return f"Unit {args.file}: {done.summary()}."
 
 
 def _jp_import(platform_url: str, args: argparse.Namespace) -> str:
@@ -43,10 +40,7 @@ def _jp_import(platform_url: str, args: argparse.Namespace) -> str:
 
 def _competency_import(platform_url: str, args: argparse.Namespace) -> str:
     done = import_competencies(platform_url, args.file)
-    return (
-        f"Kamus kompetensi {args.file}: {done.added} baru, {done.updated} diperbarui, "
-        f"{done.unchanged} tetap."
-    )
+    return f"Kamus kompetensi {args.file}: {done.summary()}."
 
 
 def _level_import(platform_url: str, args: argparse.Namespace) -> str:
@@ -57,7 +51,7 @@ def _level_import(platform_url: str, args: argparse.Namespace) -> str:
     )
     if done.competencies:
         c = done.competencies
-        line += f" Kompetensi: {c.added} baru, {c.updated} diperbarui, {c.unchanged} tetap."
+        line += f" Kompetensi: {c.summary()}."
     return line
 
 
