@@ -12,6 +12,7 @@ import csv
 import itertools
 import os
 import pwd
+import random
 import shutil
 import signal
 import socket
@@ -31,10 +32,28 @@ REPO = Path(__file__).resolve().parents[2]
 _PREFIXES = itertools.count()
 
 
-def free_port() -> int:
+# Listening ports are taken below Linux's ephemeral range (32768-60999): a port chosen
+# there can be taken by any outgoing connection before the hub or a service binds it.
+_PORTS = range(20000, 32000)
+_rng = random.Random()
+
+
+def _bindable(port: int) -> bool:
     with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def free_port(count: int = 1) -> int:
+    """The first of ``count`` consecutive free ports (formgraders use first_port + k)."""
+    for _ in range(1000):
+        first = _rng.randrange(_PORTS.start, _PORTS.stop - count)
+        if all(_bindable(first + k) for k in range(count)):
+            return first
+    raise RuntimeError(f"no {count} free consecutive ports in {_PORTS}")
 
 
 def run_cli(args: list[str], settings_file: Path, user: str | None = None, **kw):
@@ -87,7 +106,7 @@ def make_settings(root: Path, overrides: dict | None = None) -> dict:
         "service": {"port": free_port()},
         "accounts": {"allowed_failed_logins": 3, "lockout_seconds": 600},
         "assessments": {"courses_root": str(root / "kursus"), "exchange_dir": str(root / "exchange"),
-                        "first_port": free_port(), "grading_port": free_port()},
+                        "first_port": free_port(count=16), "grading_port": free_port()},
     }
     return deep_merge(settings, overrides or {})
 
