@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from belajar.module_schema import ModuleError
+from asncore.modules import ModuleError
 
-from . import settings as settings_mod
+from asncore import settings as settings_mod
 from .platform_setup import prepare, start_hub
-from .roster import RosterError
+from asncore.imports.roster import RosterError
 from .rosterload import import_file
 
 

@@ -21,10 +21,10 @@ from pathlib import Path
 import bcrypt
 from sqlalchemy import select
 
-from kompetensi.db import Employee, Unit, UnitMembership, session_factory, utcnow
+from asncore.db import Employee, Unit, UnitMembership, session_factory, utcnow
 
 from . import hubdb, unixusers
-from .roster import RosterRow
+from asncore.imports.roster import RosterRow
 
 
 @dataclass(frozen=True)

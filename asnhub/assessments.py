@@ -10,7 +10,7 @@ For each course in ``assessments/<course>/source`` (run as root at start):
   submission belongs to the grader's group; sticky so nobody deletes another's),
   ``feedback`` 0711 (a learner fetches their own file by its secret hash, cannot list);
 - nbgrader configuration for learners' servers and for the course (exchange classes
-  from ``belajar.exchange`` that accept this layout instead of a world-writable root).
+  from ``grading.exchange`` that accept this layout instead of a world-writable root).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from belajar.exchange import FACTORY
+from grading.exchange import FACTORY
 from grading.course import AUTOGRADE_PREPROCESSORS, FEEDBACK_PREPROCESSORS
 
 from .unixusers import HOME_MODE
@@ -239,7 +239,7 @@ def grading_service(settings: dict) -> dict:
     return {
         "name": GRADING_SERVICE,
         "url": f"http://127.0.0.1:{cfg['grading_port']}",
-        "command": [sys.executable, "-m", "grading.service"],
+        "command": [sys.executable, "-m", "services.penilaian.app"],
         "cwd": str(Path(__file__).resolve().parent.parent),
         "environment": {
             "PENILAIAN_COURSES": json.dumps(courses),

@@ -14,9 +14,9 @@ import datetime as dt
 from nativeauthenticator import NativeAuthenticator
 from traitlets import List, Unicode, default
 
-from kompetensi.db import Employee, LoginFailure, session_factory, utcnow
+from asncore.db import Employee, LoginFailure, session_factory, utcnow
 
-from . import nip as nipmod
+from asncore import nip as nipmod
 
 
 def groups_for(employee: Employee, courses: list[str]) -> list[str]:

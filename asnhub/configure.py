@@ -100,7 +100,7 @@ def update_services(c, settings: dict) -> None:
         {
             "name": service["name"],
             "url": service_url(settings),
-            "command": [sys.executable, "-m", "kompetensi"],
+            "command": [sys.executable, "-m", "services.kompetensi"],
             "cwd": str(REPO_ROOT),
             "environment": {
                 "KOMPETENSI_DB_URL": settings["database"]["platform_url"],

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 
-from .roster import REQUIRED, RosterRow, parse
+from asncore.imports.roster import REQUIRED, RosterRow, parse
 
 UNITS = {
     "DUKCAPIL": "Dinas Kependudukan dan Pencatatan Sipil",

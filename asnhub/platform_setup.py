@@ -12,7 +12,7 @@ from . import rosterload, unixusers
 from .assessments import setup_courses
 from .publish import publish
 from .configure import REPO_ROOT, venv_bin
-from .settings import SETTINGS_ENV
+from asncore.settings import SETTINGS_ENV
 
 LAB_OVERRIDES = Path(sys.prefix) / "share/jupyter/lab/settings/overrides.json"
 

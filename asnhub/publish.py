@@ -14,7 +14,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from belajar.module_schema import load_module
+from asncore.modules import load_module
 
 PUBLISHED = Path(sys.prefix) / "share/asn-ambon/modul"
 

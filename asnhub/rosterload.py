@@ -7,7 +7,9 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-from . import accounts, demo, roster, units
+from asncore.imports import roster, units
+
+from . import accounts, demo
 
 DEMO_CREDENTIALS = "demo-credentials.csv"
 

@@ -15,7 +15,7 @@ __all__ = ["Pelajaran", "ProgressClient", "load_module"]
 _LAZY = {
     "Pelajaran": "belajar.lesson",
     "ProgressClient": "belajar.progress",
-    "load_module": "belajar.module_schema",
+    "load_module": "asncore.modules",
 }
 
 

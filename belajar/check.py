@@ -11,7 +11,7 @@ from pathlib import Path
 
 import nbformat
 
-from belajar.module_schema import MODULE_FILE, validate_module
+from asncore.modules import MODULE_FILE, validate_module
 
 CELL_TIMEOUT_S = 120
 KERNEL_NAME = "python3"

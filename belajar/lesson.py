@@ -17,7 +17,7 @@ import logging
 import re
 import time
 
-from belajar.events import make_event
+from asncore.events import make_event
 from belajar.widgets import (CekMandiri, IsianBebas, Matriks, PilihanGanda, Skenario,
                              TandaSelesai, Urutkan)
 

@@ -20,7 +20,7 @@ import logging
 import os
 from collections.abc import Callable, Mapping
 
-from belajar.events import validate_event
+from asncore.events import validate_event
 from belajar.outbox import Outbox
 
 log = logging.getLogger(__name__)

@@ -18,7 +18,7 @@ import random
 
 from sqlalchemy import insert
 
-from kompetensi.db import Employee, ItemScore, JpEntry, Unit, UnitMembership, session_factory
+from asncore.db import Employee, ItemScore, JpEntry, Unit, UnitMembership, session_factory
 
 COURSES = {  # course -> (competency of the tests, technical competency of the task)
     "komunikasi-pelayanan": ("M.03", "M.05"),

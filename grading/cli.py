@@ -123,7 +123,7 @@ def cmd_sync(api, args) -> int:
 
     url = args.platform_url
     if not url:
-        from asnhub.settings import load
+        from asncore.settings import load
 
         url = load()["database"]["platform_url"]
     count = sync(args.course_dir, _course_id(api, args), args.assignment, url)
@@ -155,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     from .course import open_api
 
-    # course configs name exchange classes of this checkout (belajar.exchange)
+    # course configs name exchange classes of this checkout (grading.exchange)
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     # nbgrader resolves relative paths in a course's config against the working directory,
     # and runs `alembic` from PATH when it creates a gradebook

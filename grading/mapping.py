@@ -13,7 +13,7 @@ it the kind comes from the assignment's name (``pre-test*``, ``post-test*``, els
 
 Every graded cell (nbgrader ``grade: true``, or a ``task`` cell) in the assignment's
 notebooks needs exactly one entry; entries for grade_ids that no notebook has are errors;
-codes must be known to :mod:`belajar.competencies`; levels are integers 1–5.
+codes must be known to :mod:`asncore.competencies`; levels are integers 1–5.
 
 Messages read ``"<file>: <grade_id>: <reason>"``, Indonesian first, English in brackets.
 Only yaml/json/pathlib are imported here; the competency list is loaded on first use.
@@ -111,7 +111,7 @@ def _check_entry(grade_id: str, entry, is_known) -> tuple[tuple[str, int] | None
 
 
 def _validate(assignment_dir: Path) -> tuple[dict[str, tuple[str, int]], list[str]]:
-    from belajar.competencies import is_known
+    from asncore.competencies import is_known
 
     assignment_dir = Path(assignment_dir)
     cells, errors = graded_cells(assignment_dir)

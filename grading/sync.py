@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlalchemy import delete
 
-from kompetensi.db import ItemScore, session_factory
+from asncore.db import ItemScore, session_factory
 
 from .overview import item_scores
 

@@ -18,7 +18,7 @@ import sys
 import time
 from pathlib import Path
 
-from asnhub import settings as settings_mod
+from asncore import settings as settings_mod
 
 from . import import_cli
 
@@ -39,7 +39,7 @@ def report_config(settings: dict, year: int, unit: str | None, include_inactive:
 
 def build_platform_report(settings: dict, year: int, unit: str | None, out: Path,
                           include_inactive: bool = False) -> list[Path]:
-    from kompetensi.db import session_factory
+    from asncore.db import session_factory
 
     from .engine import Inputs, build
     from .load import load_frames

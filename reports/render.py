@@ -25,7 +25,7 @@ FILE_MODE = 0o640  # personal data (NIP, names): the owner and the HR service's 
 
 MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
           "September", "Oktober", "November", "Desember"]
-LOCAL_TIMEZONE = ZoneInfo("Asia/Jayapura")  # WIT (UTC+9), Ambon's time, as in reports.jp_import
+LOCAL_TIMEZONE = ZoneInfo("Asia/Jayapura")  # WIT (UTC+9), Ambon's time, as in asncore.imports.jp
 PERIOD_LABELS = {"year": "Per tahun", "quarter": "Per triwulan"}
 KIND_LABELS = {"managerial": "Manajerial", "sociocultural": "Sosial kultural",
                "technical": "Teknis"}

@@ -28,7 +28,7 @@ WRONG = {
 
 def run(args, cwd, check=True):
     # nbgrader runs `alembic` from PATH when it creates a gradebook, and the environment's
-    # system-wide nbgrader_config.py may name this checkout's modules (belajar.exchange)
+    # system-wide nbgrader_config.py may name this checkout's modules (grading.exchange)
     env = dict(os.environ, PATH=os.path.dirname(sys.executable) + os.pathsep
                + os.environ.get("PATH", ""),
                PYTHONPATH=os.pathsep.join(filter(None, [REPO, os.environ.get("PYTHONPATH")])))

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from asnhub.roster import REQUIRED
+from asncore.imports.roster import REQUIRED
 from tests.support.hub import Hub, cleanup_root, make_settings, new_root, run_cli, stop_hub
 
 pytestmark = pytest.mark.integration

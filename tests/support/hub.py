@@ -26,7 +26,7 @@ from pathlib import Path
 import requests
 import yaml
 
-from asnhub.settings import deep_merge
+from asncore.settings import deep_merge
 
 REPO = Path(__file__).resolve().parents[2]
 _PREFIXES = itertools.count()

@@ -6,9 +6,10 @@ import csv
 import pytest
 from sqlalchemy import select
 
-from asnhub import accounts, demo, hubdb, settings
+from asncore import settings
+from asnhub import accounts, demo, hubdb
 from asnhub.auth import RosterAuthenticator
-from kompetensi.db import Employee, session_factory
+from asncore.db import Employee, session_factory
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import yaml
 
 from belajar.__main__ import main
 from belajar.check import check_module
-from belajar.module_schema import ModuleError, load_module
+from asncore.modules import ModuleError, load_module
 
 MODULE_ID = "komunikasi-pelayanan"
 REPO = Path(__file__).resolve().parents[2]

@@ -9,7 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 import requests
 
-from belajar.events import make_event
+from asncore.events import make_event
 from belajar.progress import ProgressClient
 
 TOKEN = "secret-token"

@@ -4,7 +4,7 @@ import html
 
 import pytest
 
-from belajar.events import FIELDS
+from asncore.events import FIELDS
 from belajar.lesson import Pelajaran
 from belajar.widgets import CekMandiri, IsianBebas, Matriks, PilihanGanda, Skenario, Urutkan
 from belajar.widgets.urutkan import pairwise_order_score

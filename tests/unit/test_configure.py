@@ -5,7 +5,8 @@ from pathlib import Path
 
 from traitlets.config import Config
 
-from asnhub import configure, roles, settings
+from asncore import settings
+from asnhub import configure, roles
 
 
 def build(overrides=None):
@@ -95,7 +96,7 @@ def test_formgrader_per_course_for_its_trainers_only(tmp_path):
 
 def test_course_groups_from_roster():
     from asnhub.auth import groups_for
-    from kompetensi.db import Employee
+    from asncore.db import Employee
 
     courses = ["a", "b"]
     trainer = Employee(role="trainer", courses="b")

@@ -6,7 +6,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from belajar.module_schema import load_module
+from asncore.modules import load_module
 
 COURSES = Path(__file__).resolve().parents[2] / "courses"
 MODULES = sorted(p.parent for p in COURSES.glob("*/module.yaml"))

@@ -24,7 +24,7 @@ from tornado.testing import bind_unused_port
 sys.path.append(str(Path(__file__).resolve().parents[2] / "benchmarks"))
 from platform_data import populate  # noqa: E402
 
-from kompetensi.app import make_app  # noqa: E402
+from services.kompetensi.app import make_app  # noqa: E402
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")  # the server's loop is the tests' loop
 PREFIX = "/services/kompetensi/"
@@ -148,7 +148,7 @@ async def test_learner_reads_only_their_own_profile(service):
 async def test_a_change_in_the_data_reaches_the_api_within_seconds(service, city):
     import asyncio
 
-    from kompetensi.db import JpEntry, session_factory
+    from asncore.db import JpEntry, session_factory
 
     get, nips = service
     before = json.loads((await get(f"api/hr/employees/{nips[5]}")).body)["jp"]["total"]

@@ -10,8 +10,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import select
 
-from kompetensi.db import Base, Competency, RequiredLevel, UnitMembership, make_engine, session_factory
-from kompetensi.migrate import alembic_config, current_revision, head_revision
+from asncore.db import Base, Competency, RequiredLevel, UnitMembership, make_engine, session_factory
+from asncore.migrate import alembic_config, current_revision, head_revision
 
 
 def test_head_schema_matches_the_models(tmp_path):

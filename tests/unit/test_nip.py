@@ -1,6 +1,6 @@
 import pytest
 
-from asnhub.nip import nip_error, normalize
+from asncore.nip import nip_error, normalize
 
 
 def test_valid_pns_nip():

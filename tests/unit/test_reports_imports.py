@@ -11,11 +11,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from asnhub import accounts, demo, rosterload, settings, units
-from asnhub.csvtable import ImportRejected, parse_table, read_table
-from asnhub.roster import RosterError
-from asnhub.roster import parse as parse_roster
-from kompetensi.db import (
+from asncore import settings
+from asncore.imports import units
+from asnhub import accounts, demo, rosterload
+from asncore.imports.csvtable import ImportRejected, parse_table, read_table
+from asncore.imports.roster import RosterError
+from asncore.imports.roster import parse as parse_roster
+from asncore.db import (
     Competency,
     Employee,
     JpEntry,
@@ -24,14 +26,14 @@ from kompetensi.db import (
     UnitMembership,
     session_factory,
 )
-from reports import import_cli
-from reports.dictionary_import import (
+from asncore.imports import cli_tmp as import_cli
+from asncore.imports.dictionary import (
     CompetenciesRejected,
     LevelsRejected,
     import_competencies,
     import_levels,
 )
-from reports.jp_import import JpImportRejected, import_jp
+from asncore.imports.jp import JpImportRejected, import_jp
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples"

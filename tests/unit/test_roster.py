@@ -1,7 +1,7 @@
 import pytest
 
 from asnhub import demo
-from asnhub.roster import REQUIRED, RosterError, parse
+from asncore.imports.roster import REQUIRED, RosterError, parse
 
 HEADER = ",".join(REQUIRED)
 GOOD = "199005142015032001,Maria,DUKCAPIL,Dinas Dukcapil,Staf,Pelaksana,II/c,PNS,peserta"

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from asnhub import settings as s
+from asncore import settings as s
 
 
 def test_defaults_resolve_paths_and_databases(tmp_path):

@@ -14,7 +14,7 @@ from reports.engine import ReportConfig
 
 from . import handlers, hr
 from .catalogue import load_catalogue
-from .db import session_factory
+from asncore.db import session_factory
 from .reportcache import ReportCache
 
 DEFAULT_JP_TARGETS = {"PNS": 20.0, "PPPK": 24.0}

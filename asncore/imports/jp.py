@@ -35,8 +35,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from asnhub import nip as nipmod
-from asnhub.csvtable import (
+from asncore import nip as nipmod
+from asncore.imports.csvtable import (
     ImportRejected,
     Record,
     RowError,
@@ -45,7 +45,7 @@ from asnhub.csvtable import (
     parse_table,
     read_text,
 )
-from kompetensi.db import Employee, JpEntry, session_factory
+from asncore.db import Employee, JpEntry, session_factory
 
 REQUIRED = ("nip", "kegiatan", "penyelenggara", "tanggal_mulai", "tanggal_selesai", "jp")
 OPTIONAL = ("no_sertifikat", "bukti")

@@ -9,7 +9,7 @@ from jupyterhub.services.auth import HubOAuthenticated
 from sqlalchemy import select
 from tornado import web
 
-from .db import Employee, Unit
+from asncore.db import Employee, Unit
 from .identity import identity, role_of
 from .progress import progress_summary, record_events
 

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from kompetensi.db import Unit, session_factory
+from asncore.db import Unit, session_factory
 
 from .csvtable import RowError, UpsertResult, missing_values, no_rows, parse_table, read_text
 from .roster import UNIT_CODE, RosterError

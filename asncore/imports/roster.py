@@ -19,7 +19,7 @@ kursus     no       nbgrader courses, ``;``-separated. Trainers: the courses the
                     (none if empty). Learners: the courses they take (all if empty).
 ========== ======== ==============================================================
 
-With a units file (setting ``roster.units_file``, see :mod:`asnhub.units`) the units are
+With a units file (setting ``roster.units_file``, see :mod:`asncore.imports.units`) the units are
 registered there: every ``unit_kode`` must be a known unit and ``unit_nama`` may be left
 out (if given it must be the registered name).
 """
@@ -30,7 +30,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import nip as nipmod
+from asncore import nip as nipmod
 from .csvtable import (
     ImportRejected,
     Record,

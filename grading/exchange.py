@@ -145,11 +145,11 @@ class HardenedCollect(_LockedRoot, ExchangeCollect):
 
 
 FACTORY = {
-    "submit": "belajar.exchange.HardenedSubmit",
-    "fetch_assignment": "belajar.exchange.HardenedFetchAssignment",
-    "fetch_feedback": "belajar.exchange.HardenedFetchFeedback",
-    "list": "belajar.exchange.HardenedList",
-    "release_assignment": "belajar.exchange.HardenedReleaseAssignment",
-    "release_feedback": "belajar.exchange.HardenedReleaseFeedback",
-    "collect": "belajar.exchange.HardenedCollect",
+    "submit": "grading.exchange.HardenedSubmit",
+    "fetch_assignment": "grading.exchange.HardenedFetchAssignment",
+    "fetch_feedback": "grading.exchange.HardenedFetchFeedback",
+    "list": "grading.exchange.HardenedList",
+    "release_assignment": "grading.exchange.HardenedReleaseAssignment",
+    "release_feedback": "grading.exchange.HardenedReleaseFeedback",
+    "collect": "grading.exchange.HardenedCollect",
 }

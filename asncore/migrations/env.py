@@ -1,8 +1,8 @@
-"""Alembic environment: the engine comes from the caller (``kompetensi.migrate``)."""
+"""Alembic environment: the engine comes from the caller (``asncore.migrate``)."""
 
 from alembic import context
 
-from kompetensi.db import Base
+from asncore.db import Base
 
 config = context.config
 engine = config.attributes["engine"]

@@ -2,7 +2,7 @@
 
 Every handler here serves HR and admins only (``require_role``), except the ``me``
 variants, which serve the caller's own profile. The data come from
-:class:`kompetensi.reportcache.ReportCache`; nothing here writes to the database.
+:class:`services.kompetensi.reportcache.ReportCache`; nothing here writes to the database.
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from tornado import web
 
-from asnhub.csvtable import ImportRejected
+from asncore.imports.csvtable import ImportRejected
 from reports import render_csv, render_html, render_xlsx
-from reports.jp_import import import_jp_text
+from asncore.imports.jp import import_jp_text
 from reports.profile import employee_profile
 from reports.render_html import render_employee
 

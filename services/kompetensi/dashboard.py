@@ -1,6 +1,6 @@
 """The HR dashboard's content from a built report, filtered by competency and position type.
 
-Year and unit select the report itself (see :mod:`kompetensi.hr`); the other two filters
+Year and unit select the report itself (see :mod:`services.kompetensi.hr`); the other two filters
 narrow the tables. Charts are the report renderers' own SVG (:mod:`reports.charts`).
 """
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kompetensi.db import Employee, Unit
+from asncore.db import Employee, Unit
 
 # Highest first: an admin who is also in "hr" acts as admin.
 ROLE_ORDER = ("admin", "hr", "trainer", "learner")

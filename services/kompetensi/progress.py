@@ -9,10 +9,10 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from belajar.events import validate_event
+from asncore.events import validate_event
 
 from .catalogue import Module
-from .db import JpEntry, ProgressEvent
+from asncore.db import JpEntry, ProgressEvent
 
 PROVIDER = "Platform Kompetensi ASN Kota Ambon"
 

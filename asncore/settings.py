@@ -36,7 +36,7 @@ DEFAULTS: dict[str, Any] = {
     "roster": {
         # Path to a roster CSV (see README "Memuat roster"). Empty: the demo roster.
         "file": "",
-        # Path to a units CSV (kode, nama, induk; see asnhub.units), loaded before the
+        # Path to a units CSV (kode, nama, induk; see asncore.imports.units), loaded before the
         # roster; roster rows must then name a registered unit. Empty: units come from
         # the roster rows.
         "units_file": "",

@@ -35,7 +35,7 @@ from pathlib import Path
 
 from sqlalchemy import delete, func, select
 
-from asnhub.csvtable import (
+from asncore.imports.csvtable import (
     ImportRejected,
     Record,
     RowError,
@@ -45,8 +45,8 @@ from asnhub.csvtable import (
     parse_table,
     read_text,
 )
-from asnhub.roster import POSITION_TYPES
-from kompetensi.db import Competency, RequiredLevel, session_factory
+from asncore.imports.roster import POSITION_TYPES
+from asncore.db import Competency, RequiredLevel, session_factory
 
 COMPETENCY_REQUIRED = ("kode", "nama", "jenis")
 COMPETENCY_OPTIONAL = ("deskripsi",)

@@ -11,7 +11,7 @@ from pathlib import Path
 import jsonschema
 import yaml
 
-from belajar.competencies import BY_CODE, LEVELS
+from asncore.competencies import BY_CODE, LEVELS
 
 MODULE_FILE = "module.yaml"
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"

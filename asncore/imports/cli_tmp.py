@@ -17,12 +17,12 @@ import argparse
 import sys
 from collections.abc import Callable
 
-from asnhub import settings as settings_mod
-from asnhub.csvtable import ImportRejected
-from asnhub.units import import_units
+from asncore import settings as settings_mod
+from asncore.imports.csvtable import ImportRejected
+from asncore.imports.units import import_units
 
-from .dictionary_import import import_competencies, import_levels
-from .jp_import import import_jp
+from asncore.imports.dictionary import import_competencies, import_levels
+from asncore.imports.jp import import_jp
 
 
 def _unit_import(platform_url: str, args: argparse.Namespace) -> str:

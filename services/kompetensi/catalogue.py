@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from belajar.module_schema import load_module
+from asncore.modules import load_module
 
 
 @dataclass(frozen=True)
