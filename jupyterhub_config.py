@@ -1,15 +1,19 @@
 """JupyterHub configuration: load the platform settings and apply them. Nothing else.
 
-Settings: settings.yaml next to this file, or the file named by $ASN_SETTINGS;
-see asnhub/settings.py for every key and its default.
+Settings: settings.yaml next to this file, or the file named by $ASN_SETTINGS; every key
+and its default is in asncore/settings.py. This file marks the platform folder
+($ASN_ROOT): relative paths in the settings are resolved against it. The platform is
+installed into the environment JupyterHub runs in (`make`), so nothing here touches the
+import path.
 """
 
-import sys
+import os
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+os.environ.setdefault("ASN_ROOT", str(Path(__file__).resolve().parent))
 
-from asnhub import configure, settings  # noqa: E402
+from asncore import settings  # noqa: E402
+from asnhub import configure  # noqa: E402
 
 c = get_config()  # noqa: F821 (provided by JupyterHub)
 configure.apply(c, settings.load())

@@ -1,16 +1,20 @@
-"""The competency codes a module may target, kept as data.
+"""The competency dictionary: one source, HR's table in the platform database.
 
-Managerial and socio-cultural codes follow PermenPANRB 38/2017; technical codes are
-defined by the agency (BKPSDM) itself and may be extended here.
+Migration 0002 seeds it (PermenPANRB 38/2017 managerial and socio-cultural codes, the
+agency's technical codes); afterwards it is HR's data (``asn-ambon kamus
+import-kompetensi``). The checkers of ``module.yaml`` and ``kompetensi.yaml`` ask this
+module which codes exist, so a code HR adds can be mapped to a lesson or a graded item at
+once, and a code HR removes is refused.
 """
+
+from __future__ import annotations
 
 from dataclasses import dataclass
 
-MANAGERIAL = "managerial"
-SOCIOCULTURAL = "sociocultural"
-TECHNICAL = "technical"
+from sqlalchemy import select
 
-LEVELS = (1, 2, 3, 4, 5)
+from .db import Competency as CompetencyRow
+from .db import session_factory
 
 
 @dataclass(frozen=True)
@@ -20,23 +24,18 @@ class Competency:
     kind: str
 
 
-COMPETENCIES = (
-    Competency("M.01", "Integritas", MANAGERIAL),
-    Competency("M.02", "Kerjasama", MANAGERIAL),
-    Competency("M.03", "Komunikasi", MANAGERIAL),
-    Competency("M.04", "Orientasi pada Hasil", MANAGERIAL),
-    Competency("M.05", "Pelayanan Publik", MANAGERIAL),
-    Competency("M.06", "Pengembangan Diri dan Orang Lain", MANAGERIAL),
-    Competency("M.07", "Mengelola Perubahan", MANAGERIAL),
-    Competency("M.08", "Pengambilan Keputusan", MANAGERIAL),
-    Competency("SK.01", "Perekat Bangsa", SOCIOCULTURAL),
-    Competency("T.SPBE", "E-Government/SPBE", TECHNICAL),
-    Competency("T.PENGADUAN", "Pengelolaan Pengaduan", TECHNICAL),
-    Competency("T.WAKTU", "Manajemen Waktu", TECHNICAL),
-)
+def load_dictionary(platform_url: str | None = None) -> dict[str, Competency]:
+    """Every competency of the dictionary by code, in code order. Without a URL, the
+    platform database of the current settings."""
+    if platform_url is None:
+        from .settings import load
 
-BY_CODE = {c.code: c for c in COMPETENCIES}
+        platform_url = load()["database"]["platform_url"]
+    with session_factory(platform_url)() as session:
+        rows = session.scalars(select(CompetencyRow).order_by(CompetencyRow.code)).all()
+        return {r.code: Competency(r.code, r.name, r.kind) for r in rows}
 
 
-def is_known(code: str) -> bool:
-    return code in BY_CODE
+def known_codes(platform_url: str | None = None) -> frozenset[str]:
+    """The codes a module or an assessment item may name."""
+    return frozenset(load_dictionary(platform_url))

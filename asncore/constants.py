@@ -51,6 +51,10 @@ JP_TARGET_PNS = 20  # at least (PP 17/2020 art. 203)
 JP_CEILING_PPPK = 24  # at most (PP 49/2018 Pasal 40 ayat (1)): not a target
 MINUTES_PER_JP = 45
 
+# A competency level L is mastered when the learner's share of the points of the items of
+# level L reaches MASTERY_THRESHOLDS[L-1] (a setting; these are its defaults).
+MASTERY_THRESHOLDS = (0.7, 0.7, 0.75, 0.75, 0.8)
+
 # Ambon's time zone: dates people see and dates in imports are in WIT.
 LOCAL_TIMEZONE_NAME = "Asia/Jayapura"
 LOCAL_TZ = ZoneInfo(LOCAL_TIMEZONE_NAME)

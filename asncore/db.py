@@ -1,9 +1,10 @@
 """The platform database: roster, competency dictionary, scores, JP ledger, account safety.
 
-The competency service owns this database; the roster import, the authenticator, grading
-sync and the reports write to it through the models here. SQLite by default, any
-SQLAlchemy URL works. The schema is versioned with Alembic (``kompetensi/migrations``):
-:func:`session_factory` brings any database to the newest revision before use.
+The bottom package owns it: the roster import, the authenticator, grading sync, HR's
+imports and the competency service write to it through the models here. SQLite by
+default, any SQLAlchemy URL works. The schema is versioned with Alembic
+(``asncore/migrations``): :func:`session_factory` brings any database to the newest
+revision before use.
 """
 
 from __future__ import annotations
@@ -25,9 +26,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
-
-ROLES = ("learner", "trainer", "hr", "admin")
-
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
@@ -58,7 +56,7 @@ class Employee(Base):
     position_type: Mapped[str] = mapped_column(String(40))
     grade: Mapped[str] = mapped_column(String(10))  # golongan, e.g. III/a or IX (PPPK)
     status: Mapped[str] = mapped_column(String(8))  # PNS | PPPK
-    role: Mapped[str] = mapped_column(String(16))  # one of ROLES
+    role: Mapped[str] = mapped_column(String(16))  # one of asncore.constants.ROLES
     # nbgrader courses, ";"-separated: taught (trainer) or taken (learner; empty = all)
     courses: Mapped[str] = mapped_column(String(400), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)

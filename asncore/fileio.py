@@ -16,15 +16,19 @@ from pathlib import Path
 
 @contextmanager
 def atomic_path(path: str | os.PathLike, mode: int = 0o644, uid: int | None = None,
-                gid: int | None = None) -> Iterator[Path]:
+                gid: int | None = None, durable: bool = False) -> Iterator[Path]:
     """Yield a temporary path next to ``path`` for the caller to write; on success it
-    gets ``mode`` (and owner, when given) and replaces ``path``; on error it is removed."""
+    gets ``mode`` (and owner, when given) and replaces ``path``; on error it is removed.
+    ``durable``: flush it to disk first, so a power cut cannot leave an empty file."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(fd)
     try:
         yield Path(tmp)
+        if durable:
+            with open(tmp, "rb+") as handle:
+                os.fsync(handle.fileno())
         os.chmod(tmp, mode)
         if uid is not None or gid is not None:
             os.chown(tmp, -1 if uid is None else uid, -1 if gid is None else gid)
@@ -35,9 +39,9 @@ def atomic_path(path: str | os.PathLike, mode: int = 0o644, uid: int | None = No
 
 
 def atomic_write(path: str | os.PathLike, data: str | bytes, mode: int = 0o644,
-                 uid: int | None = None, gid: int | None = None) -> Path:
+                 uid: int | None = None, gid: int | None = None, durable: bool = False) -> Path:
     """Write ``data`` (text as UTF-8) to ``path`` atomically; return the path."""
-    with atomic_path(path, mode, uid, gid) as tmp:
+    with atomic_path(path, mode, uid, gid, durable) as tmp:
         if isinstance(data, bytes):
             tmp.write_bytes(data)
         else:

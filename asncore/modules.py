@@ -2,16 +2,17 @@
 
 ``load_module(path)`` returns the module's data or raises ``ModuleError`` listing every
 problem as "file: key path: reason". It checks the file alone (schema, known competency
-codes, unique lesson ids, id equal to the folder name); ``belajar.check`` adds the
-notebook checks.
+codes of the dictionary in the platform database, unique lesson ids, id equal to the
+folder name); the module checker (``asn-ambon modul periksa``) adds the notebook checks.
 """
 
+from collections.abc import Collection
 from pathlib import Path
 
 import jsonschema
 import yaml
 
-from asncore.competencies import BY_CODE, LEVELS
+from asncore.constants import LEVELS
 
 MODULE_FILE = "module.yaml"
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -78,7 +79,7 @@ _TYPE_NAMES = {"string": "teks", "integer": "bilangan bulat", "number": "angka",
                "array": "daftar", "object": "pemetaan (kunci: nilai)", "boolean": "ya/tidak"}
 
 
-class ModuleError(Exception):
+class ModuleError(ValueError):
     def __init__(self, errors):
         self.errors = list(errors)
         super().__init__("\n".join(self.errors))
@@ -131,8 +132,9 @@ def _dicts(value) -> list:
         if isinstance(value, list) else []
 
 
-def semantic_errors(data, source: str, folder_name: str) -> list[str]:
-    """Checks beyond the schema; they run on invalid data too, so all errors show at once."""
+def semantic_errors(data, source: str, folder_name: str, known: Collection[str]) -> list[str]:
+    """Checks beyond the schema; they run on invalid data too, so all errors show at once.
+    ``known`` holds the codes of the competency dictionary."""
     if not isinstance(data, dict):
         return []
     errors = []
@@ -144,9 +146,9 @@ def semantic_errors(data, source: str, folder_name: str) -> list[str]:
         code = competency.get("code")
         if not isinstance(code, str):
             continue
-        if code not in BY_CODE:
+        if code not in known:
             errors.append(f"{source}: competencies[{i}].code: kode kompetensi {code!r} tidak "
-                          f"dikenal; kode yang dikenal: {', '.join(BY_CODE)}")
+                          f"dikenal; kode yang dikenal: {', '.join(sorted(known))}")
         elif code in seen_codes:
             errors.append(f"{source}: competencies[{i}].code: kode {code!r} tercantum dua kali")
         seen_codes.add(code)
@@ -163,10 +165,12 @@ def semantic_errors(data, source: str, folder_name: str) -> list[str]:
     return errors
 
 
-def validate_module(path) -> tuple[dict | None, list[str]]:
+def validate_module(path, known_codes: Collection[str] | None = None) -> tuple[dict | None, list[str]]:
     """Read and check a module folder (or its module.yaml); return ``(data, errors)``.
 
-    ``data`` is the parsed mapping (possibly invalid) or None if it could not be read."""
+    ``data`` is the parsed mapping (possibly invalid) or None if it could not be read.
+    ``known_codes``: the competency dictionary's codes (default: read from the platform
+    database of the current settings)."""
     path = Path(path)
     folder = path.parent if path.name == MODULE_FILE else path
     source = folder / MODULE_FILE
@@ -181,13 +185,17 @@ def validate_module(path) -> tuple[dict | None, list[str]]:
         line = f" (baris {where.line + 1})" if where else ""
         return None, [f"{source}: YAML tidak valid{line}: {getattr(exc, 'problem', exc)}"]
     errors = schema_errors(data, str(source))
-    errors += semantic_errors(data, str(source), folder.resolve().name)
+    if known_codes is None:
+        from asncore.competencies import known_codes as dictionary_codes
+
+        known_codes = dictionary_codes()
+    errors += semantic_errors(data, str(source), folder.resolve().name, known_codes)
     return data, errors
 
 
-def load_module(path) -> dict:
+def load_module(path, known_codes: Collection[str] | None = None) -> dict:
     """Return the data of a valid module folder, or raise ``ModuleError``."""
-    data, errors = validate_module(path)
+    data, errors = validate_module(path, known_codes)
     if errors:
         raise ModuleError(errors)
     return data

@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import os
+import io
 import secrets
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,9 +21,10 @@ import bcrypt
 from sqlalchemy import select
 
 from asncore.db import Employee, Unit, UnitMembership, session_factory, utcnow
+from asncore.fileio import atomic_write
+from asncore.imports.roster import RosterRow
 
 from . import hubdb, unixusers
-from asncore.imports.roster import RosterRow
 
 
 @dataclass(frozen=True)
@@ -139,14 +139,8 @@ def write_credentials(path: Path, accounts: list[NewAccount]) -> None:
         with path.open(newline="", encoding="utf-8") as f:
             rows = [r for r in csv.reader(f)][1:]
     rows += [[a.username, a.password, a.role] for a in accounts]
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".cred-")
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "w", newline="", encoding="utf-8") as f:
-            writer = csv.writer(f, lineterminator="\n")
-            writer.writerow(["username", "password", "role"])
-            writer.writerows(rows)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["username", "password", "role"])
+    writer.writerows(rows)
+    atomic_write(path, out.getvalue(), mode=0o600)

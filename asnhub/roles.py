@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-ROLE_GROUPS = ("learner", "trainer", "hr", "admin")
+from asncore.constants import ROLES as ROLE_GROUPS
 
 CULLER_SCOPES = ["list:users", "read:users:activity", "read:servers", "delete:servers"]
 

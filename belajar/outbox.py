@@ -10,8 +10,9 @@ import contextlib
 import json
 import logging
 import os
-import tempfile
 from pathlib import Path
+
+from asncore.fileio import atomic_write
 
 try:
     import fcntl
@@ -65,18 +66,9 @@ class Outbox:
         return events
 
     def _rewrite_unlocked(self, events) -> None:
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".outbox-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                for event in events:
-                    f.write(json.dumps(event, ensure_ascii=False, separators=(",", ":")) + "\n")
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, self.path)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
-            raise
+        lines = "".join(json.dumps(event, ensure_ascii=False, separators=(",", ":")) + "\n"
+                        for event in events)
+        atomic_write(self.path, lines, mode=0o600, durable=True)
 
     def _ensure_dir(self) -> None:
         directory = self.path.parent

@@ -1,5 +1,12 @@
+"""``python -m grading ...``: the same as ``asn-ambon grading ...``."""
+
 import sys
 
-from .cli import main
+from asncore.commands import main_for
 
-sys.exit(main())
+from .cli import add_grading_commands
+
+main = main_for("python -m grading", "Penilaian nbgrader (nbgrader grading)", add_grading_commands)
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,7 +1,9 @@
-"""``python -m grading SUBCOMMAND ASSIGNMENT --course-dir PATH [options]``.
+"""``asn-ambon grading SUBCOMMAND ASSIGNMENT --course-dir PATH [options]``
+(``python -m grading ...`` is the same).
 
 Works on any nbgrader course directory. Each subcommand is a thin call into nbgrader's
-API or into this package; messages in Bahasa Indonesia first.
+API or into this package; messages in Bahasa Indonesia first; exit codes as in
+:mod:`asncore.commands` (1 also when a submission was flagged).
 """
 
 from __future__ import annotations
@@ -11,22 +13,30 @@ import os
 import sys
 from pathlib import Path
 
+from asncore.commands import CannotRun, CommandFailed, settings_of
+
 from . import attempts
 from .report import ProgressBar, table
 
 HIDDEN_MARK = "BEGIN HIDDEN TESTS"
 
 
-class GradingError(RuntimeError):
+class GradingError(CommandFailed):
     pass
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m grading", description=__doc__.splitlines()[0])
-    sub = parser.add_subparsers(dest="command", required=True)
+def add_commands(subparsers: argparse._SubParsersAction) -> None:
+    """``grading <subcommand>``."""
+    grading = subparsers.add_parser("grading", help="penilaian nbgrader / nbgrader grading")
+    add_grading_commands(grading.add_subparsers(dest="grading_command", required=True))
+
+
+def add_grading_commands(sub: argparse._SubParsersAction) -> None:
+    """The subcommands (``python -m grading`` registers them at the top)."""
 
     def command(name: str, help_text: str) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text)
+        p.set_defaults(run=run, grading_command=name)
         p.add_argument("assignment")
         p.add_argument("--course-dir", required=True, type=Path)
         p.add_argument("--course-id", help="nbgrader course id (default: from nbgrader_config.py)")
@@ -48,7 +58,6 @@ def _parser() -> argparse.ArgumentParser:
     sync = command("sync", "push item scores and competencies to the platform database")
     sync.add_argument("--platform-url", help="SQLAlchemy URL (default: from settings.yaml)")
     command("status", "who submitted, autograded, needs manual grading, scores")
-    return parser
 
 
 def _course_id(api, args) -> str:
@@ -66,9 +75,12 @@ def _check(result: dict, what: str) -> None:
 def cmd_generate(api, args) -> int:
     source = args.course_dir / "source"
     if any(source.glob("*/kompetensi.yaml")):
+        from asncore.competencies import known_codes
+
         from .mapping import mapping_errors
 
-        errors = mapping_errors(source / args.assignment)
+        codes = known_codes(settings_of(args)["database"]["platform_url"])
+        errors = mapping_errors(source / args.assignment, codes)
         if errors:
             raise GradingError("pemetaan kompetensi tidak valid:\n  " + "\n  ".join(errors))
     else:
@@ -121,18 +133,14 @@ def cmd_feedback(api, args) -> int:
 def cmd_sync(api, args) -> int:
     from .sync import sync
 
-    url = args.platform_url
-    if not url:
-        from asncore.settings import load
-
-        url = load()["database"]["platform_url"]
+    url = args.platform_url or settings_of(args)["database"]["platform_url"]
     count = sync(args.course_dir, _course_id(api, args), args.assignment, url)
     print(f"{args.assignment}: {count} nilai butir dikirim ke basis data kompetensi")
     return 0
 
 
 def cmd_status(api, args) -> int:
-    from .overview import STATUS_LABELS, assignment_overview
+    from .gradebook import STATUS_LABELS, assignment_overview
 
     rows = assignment_overview(args.course_dir, args.assignment)
     table(["peserta", "status", "nilai", "maks", "perlu manual", "waktu kumpul"],
@@ -147,27 +155,20 @@ COMMANDS = {
 }
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+def run(args: argparse.Namespace) -> int:
     args.course_dir = args.course_dir.resolve()
     if not args.course_dir.is_dir():
-        print(f"GAGAL: {args.course_dir}: direktori kursus tidak ada", file=sys.stderr)
-        return 2
+        raise CannotRun(f"{args.course_dir}: direktori kursus tidak ada")
     from .course import open_api
 
-    # course configs name exchange classes of this checkout (grading.exchange)
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     # nbgrader resolves relative paths in a course's config against the working directory,
-    # and runs `alembic` from PATH when it creates a gradebook
+    # and runs `alembic` (of this interpreter's environment) when it creates a gradebook
     os.chdir(args.course_dir)
     bin_dir = str(Path(sys.executable).parent)
     os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
     try:
         api = open_api(args.course_dir, args.course_id, args.exchange)
-        return COMMANDS[args.command](api, args)
-    except (GradingError, ValueError) as exc:
-        print(f"GAGAL: {exc}", file=sys.stderr)
-        return 2
+        return COMMANDS[args.grading_command](api, args)
     finally:
         restore_ownership(args.course_dir)
 

@@ -13,21 +13,24 @@ it the kind comes from the assignment's name (``pre-test*``, ``post-test*``, els
 
 Every graded cell (nbgrader ``grade: true``, or a ``task`` cell) in the assignment's
 notebooks needs exactly one entry; entries for grade_ids that no notebook has are errors;
-codes must be known to :mod:`asncore.competencies`; levels are integers 1–5.
+codes must be in the competency dictionary (:mod:`asncore.competencies`, the platform
+database); levels are integers 1–5.
 
 Messages read ``"<file>: <grade_id>: <reason>"``, Indonesian first, English in brackets.
-Only yaml/json/pathlib are imported here; the competency list is loaded on first use.
+Only yaml/json/pathlib are imported here; the dictionary is read when a check needs it.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from pathlib import Path
 
 import yaml
 
+from asncore.constants import LEVELS
+
 MAPPING_FILE = "kompetensi.yaml"
-LEVELS = range(1, 6)
 KINDS = ("pre", "post", "task")
 
 
@@ -110,9 +113,12 @@ def _check_entry(grade_id: str, entry, is_known) -> tuple[tuple[str, int] | None
     return (None if errors else (code, level)), errors
 
 
-def _validate(assignment_dir: Path) -> tuple[dict[str, tuple[str, int]], list[str]]:
-    from asncore.competencies import is_known
+def _validate(assignment_dir: Path, known_codes: Collection[str] | None
+              ) -> tuple[dict[str, tuple[str, int]], list[str]]:
+    if known_codes is None:
+        from asncore.competencies import known_codes as dictionary_codes
 
+        known_codes = dictionary_codes()
     assignment_dir = Path(assignment_dir)
     cells, errors = graded_cells(assignment_dir)
     items, read_errors = _read_items(assignment_dir)
@@ -129,21 +135,23 @@ def _validate(assignment_dir: Path) -> tuple[dict[str, tuple[str, int]], list[st
             errors.append(f"{MAPPING_FILE}: {grade_id}: tidak ada sel dinilai dengan grade_id ini "
                           f"(unknown grade_id: no graded cell has it)")
             continue
-        value, entry_errors = _check_entry(grade_id, entry, is_known)
+        value, entry_errors = _check_entry(grade_id, entry, known_codes.__contains__)
         errors += entry_errors
         if value is not None:
             mapping[grade_id] = value
     return mapping, errors
 
 
-def mapping_errors(assignment_dir: Path) -> list[str]:
-    """Every problem with the assignment's mapping; empty when it is valid."""
-    return _validate(assignment_dir)[1]
+def mapping_errors(assignment_dir: Path, known_codes: Collection[str] | None = None) -> list[str]:
+    """Every problem with the assignment's mapping; empty when it is valid. ``known_codes``:
+    the dictionary's codes (default: read from the platform database of the settings)."""
+    return _validate(assignment_dir, known_codes)[1]
 
 
-def load_mapping(assignment_dir: Path) -> dict[str, tuple[str, int]]:
+def load_mapping(assignment_dir: Path, known_codes: Collection[str] | None = None
+                 ) -> dict[str, tuple[str, int]]:
     """grade_id -> (competency code, level); raises :class:`MappingError` when invalid."""
-    mapping, errors = _validate(assignment_dir)
+    mapping, errors = _validate(assignment_dir, known_codes)
     if errors:
         raise MappingError(errors)
     return mapping

@@ -13,7 +13,7 @@ from sqlalchemy import delete
 
 from asncore.db import ItemScore, session_factory
 
-from .overview import item_scores
+from .gradebook import item_scores
 
 
 def _timestamp(value: str | None) -> dt.datetime | None:
@@ -24,9 +24,11 @@ def _timestamp(value: str | None) -> dt.datetime | None:
 
 
 def sync(course_dir: Path, course_id: str, assignment: str, platform_url: str) -> int:
+    from asncore.competencies import known_codes
+
     from .mapping import assessment_kind, load_mapping
 
-    mapping = load_mapping(course_dir / "source" / assignment)
+    mapping = load_mapping(course_dir / "source" / assignment, known_codes(platform_url))
     kind = assessment_kind(course_dir / "source" / assignment)
     scores = item_scores(course_dir, assignment)
     unmapped = sorted({s.grade_id for s in scores} - set(mapping))

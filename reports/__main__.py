@@ -1,108 +1,15 @@
-"""``python -m reports``: build HR's reports, and HR's imports.
+"""``python -m reports ...``: the same as ``asn-ambon reports ...`` (plus HR's imports,
+``unit``/``jp``/``kamus``, as before)."""
 
-    python -m reports build [--year Y] [--unit U] [--out DIR]     # from the platform DB
-    python -m reports build --gradebook URL [--out DIR]            # a bare nbgrader gradebook
-    python -m reports unit import FILE | jp import FILE | kamus import-kompetensi FILE | ...
-
-``build`` writes ``laporan.xlsx``, ``laporan.html`` and one CSV per table into DIR
-(default ``<data_dir>/laporan/<year>``). With ``--gradebook`` there is no roster: it writes
-``scores.csv`` (``student_id,assignment,score``, equal to ``nbgrader export``) and a per
-student and assignment report instead.
-"""
-
-from __future__ import annotations
-
-import argparse
-import datetime as dt
 import sys
-import time
-from pathlib import Path
 
-from asncore import settings as settings_mod
+from asncore.commands import main_for
+from asncore.imports.cli import add_commands as add_import_commands
 
-from . import import_cli
+from .cli import add_report_commands
 
-
-def report_config(settings: dict, year: int, unit: str | None, include_inactive: bool = False):
-    from .engine import ReportConfig
-
-    learning, reports = settings["learning"], settings["reports"]
-    return ReportConfig(
-        year=year,
-        mastery_thresholds=tuple(reports["mastery_thresholds"]),
-        jp_targets={"PNS": learning["jp_target_pns"], "PPPK": learning["jp_target_pppk"]},
-        unit=unit,
-        period=reports["trend_period"],
-        include_inactive=include_inactive,
-    )
-
-
-def build_platform_report(settings: dict, year: int, unit: str | None, out: Path,
-                          include_inactive: bool = False) -> list[Path]:
-    from asncore.db import session_factory
-
-    from .engine import Inputs, build
-    from .load import load_frames
-    from .render_csv import write_csvs
-    from .render_html import write_html
-    from .render_xlsx import write_xlsx
-
-    engine = session_factory(settings["database"]["platform_url"]).kw["bind"]
-    known_units = None
-    frames = load_frames(engine)
-    if unit is not None:
-        known_units = set(frames["units"]["code"])
-        if unit not in known_units:
-            raise ValueError(f"unit '{unit}' tidak dikenal; unit yang ada: {', '.join(sorted(known_units)) or '-'}")
-    report = build(Inputs(**frames), report_config(settings, year, unit, include_inactive))
-    out.mkdir(parents=True, exist_ok=True)
-    written = [write_xlsx(report, out / "laporan.xlsx"), write_html(report, out / "laporan.html")]
-    written += list(write_csvs(report, out).values())
-    return written
-
-
-def cmd_build(args: argparse.Namespace) -> int:
-    started = time.perf_counter()
-    try:
-        if args.gradebook:
-            from .gradebook import write_bare_report
-
-            out = Path(args.out or "laporan-gradebook")
-            done = write_bare_report(args.gradebook, out)
-            written = list(done)
-        else:
-            settings = settings_mod.load(args.settings)
-            year = args.year or dt.date.today().year
-            out = Path(args.out) if args.out else Path(settings["data_dir"]) / "laporan" / str(year)
-            written = build_platform_report(settings, year, args.unit, out, args.include_inactive)
-    except (ValueError, settings_mod.SettingsError) as exc:
-        print(f"Laporan tidak dibuat: {exc}", file=sys.stderr)
-        return 1
-    print(f"Laporan ditulis ke {out} dalam {time.perf_counter() - started:.2f} s:")
-    for path in written:
-        print(f"  {Path(path).name}")
-    return 0
-
-
-def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(prog="python -m reports", description="Laporan kompetensi ASN untuk SDM")
-    top.add_argument("--settings", help="berkas pengaturan (default: $ASN_SETTINGS atau settings.yaml)")
-    commands = top.add_subparsers(dest="command", required=True)
-    build = commands.add_parser("build", help="tulis laporan XLSX, HTML dan CSV")
-    build.add_argument("--year", type=int, help="tahun laporan (default: tahun ini)")
-    build.add_argument("--unit", help="hanya unit ini dan sub-unitnya (kode unit)")
-    build.add_argument("--out", help="folder keluaran (default: <data_dir>/laporan/<tahun>)")
-    build.add_argument("--include-inactive", action="store_true", help="sertakan pegawai nonaktif")
-    build.add_argument("--gradebook", metavar="URL", help="gradebook nbgrader tanpa roster (SQLAlchemy URL)")
-    build.set_defaults(run=cmd_build)
-    import_cli.add_commands(commands)
-    return top
-
-
-def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
-    return args.run(args)
-
+main = main_for("python -m reports", "Laporan kompetensi ASN untuk SDM",
+                add_report_commands, add_import_commands)
 
 if __name__ == "__main__":
     sys.exit(main())

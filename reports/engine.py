@@ -110,6 +110,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from asncore.constants import JP_CEILING_PPPK, JP_TARGET_PNS, LEVELS, MASTERY_THRESHOLDS
+from asncore.units import ancestries, find_cycle
 from reports import frames
 from reports.schema import FrameError, empty, require, validate
 
@@ -117,8 +119,8 @@ __all__ = ["FrameError", "Inputs", "Report", "ReportConfig", "build"]
 
 ITEM_KINDS = ("pre", "post", "task", "other")
 JP_KINDS = ("platform", "external")
-LEVEL_NUMBERS = (1, 2, 3, 4, 5)
-DISTRIBUTION_LEVELS = (0, 1, 2, 3, 4, 5)
+LEVEL_NUMBERS = LEVELS
+DISTRIBUTION_LEVELS = (0, *LEVELS)
 PERIODS = ("year", "quarter")
 TOLERANCE = 1e-9  # mastery is compared with its threshold up to rounding
 
@@ -141,7 +143,7 @@ SELECTED_EMPLOYEES = {**frames.EMPLOYEES, "unit_name": ("str", True)}
 
 
 def _default_jp_targets() -> dict[str, float]:
-    return {"PNS": 20.0, "PPPK": 24.0}
+    return {"PNS": float(JP_TARGET_PNS), "PPPK": float(JP_CEILING_PPPK)}
 
 
 @dataclass(frozen=True)
@@ -149,7 +151,7 @@ class ReportConfig:
     """What to report on; the module docstring says what each field changes."""
 
     year: int
-    mastery_thresholds: tuple[float, ...] = (0.7, 0.7, 0.75, 0.75, 0.8)
+    mastery_thresholds: tuple[float, ...] = MASTERY_THRESHOLDS
     jp_targets: Mapping[str, float] = field(default_factory=_default_jp_targets)
     unit: str | None = None
     period: str = "year"
@@ -305,9 +307,9 @@ def check_unit_tree(units: pd.DataFrame) -> None:
     parent = units["parent_code"]
     unknown = parent.notna() & ~parent.isin(units["code"])
     require(units, "units", [("parent_code", unknown, "unit induk tidak dikenal")])
-    cycle = _parent_cycle(_parents(units))
+    cycle = find_cycle(_parents(units))
     if cycle:
-        circle = " -> ".join(cycle)
+        circle = " -> ".join(cycle + cycle[:1])
         raise FrameError([f"units: kolom 'parent_code': unit saling menjadi induk: {circle}"])
 
 
@@ -316,32 +318,10 @@ def _parents(units: pd.DataFrame) -> dict[str, str | None]:
     return {code: (None if pd.isna(parent) else parent) for code, parent in pairs}
 
 
-def _parent_cycle(parents: Mapping[str, str | None]) -> list[str] | None:
-    """The codes of a circle of parents, the first code repeated at the end, or None."""
-    finished: set[str] = set()
-    for start in parents:
-        path: list[str] = []
-        position: dict[str, int] = {}
-        code = start
-        while code is not None and code not in finished:
-            if code in position:
-                return path[position[code] :] + [code]
-            position[code] = len(path)
-            path.append(code)
-            code = parents.get(code)
-        finished.update(path)
-    return None
-
-
 def unit_ancestors(units: pd.DataFrame) -> pd.DataFrame:
     """(code, ancestor) for every unit and each of its ancestors, the unit itself included."""
-    parents = _parents(units)
-    pairs = []
-    for code in parents:
-        ancestor = code
-        while ancestor is not None:
-            pairs.append((code, ancestor))
-            ancestor = parents[ancestor]
+    pairs = [(code, ancestor) for code, chain in ancestries(_parents(units)).items()
+             for ancestor in chain]
     return pd.DataFrame(pairs, columns=["code", "ancestor"], dtype="str")
 
 

@@ -1,7 +1,7 @@
 """Bare gradebook mode: reports straight from an nbgrader gradebook, with no roster.
 
 Reads any SQLAlchemy URL of a gradebook in nbgrader's schema (SQLite by default, opened
-read-only) with five bulk queries -- students, assignments, their max scores, submissions
+read-only) with five bulk queries (:func:`grading.gradebook.read_export_tables`) -- students, assignments, their max scores, submissions
 with their summed grades, late penalties -- instead of the ORM queries per student and
 assignment that ``nbgrader export`` issues (one of which scans the whole grade table).
 
@@ -30,25 +30,17 @@ from __future__ import annotations
 import csv
 import io
 import os
-import sqlite3
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-from grading.overview import MAX_SCORE, SCORE
+from grading.gradebook import read_export_tables
 from reports.frames import GRADEBOOK_SCORES
 from reports.render import atomic_path
 from reports.schema import validate
 
-GRADEBOOK_TABLES = ("student", "assignment", "notebook", "base_cell", "grade_cells", "task_cells",
-                    "submitted_assignment", "submitted_notebook", "grade")
-
-# the stock CsvExportPlugin's columns, in its order
 EXPORT_COLUMNS = ["assignment", "duedate", "timestamp", "student_id", "last_name", "first_name",
                   "email", "raw_score", "late_submission_penalty", "score", "max_score"]
 
@@ -76,30 +68,6 @@ HEADERS = {  # per_student_assignment column -> XLSX header
 MATRIX_NAME = "Nama"
 YES, NO = "Ya", "Tidak"
 
-STUDENTS_SQL = "SELECT id, first_name, last_name, email FROM student ORDER BY last_name, first_name"
-ASSIGNMENTS_SQL = "SELECT id, name, duedate FROM assignment ORDER BY duedate, name"
-MAX_SCORES_SQL = f"""
-SELECT nb.assignment_id, SUM({MAX_SCORE})
-FROM notebook nb
-JOIN base_cell bc ON bc.notebook_id = nb.id
-LEFT JOIN grade_cells gc ON gc.id = bc.id
-LEFT JOIN task_cells tc ON tc.id = bc.id
-GROUP BY nb.assignment_id"""
-SUBMISSIONS_SQL = f"""
-SELECT sa.assignment_id, sa.student_id, sa.timestamp,
-       SUM({SCORE}) AS raw_score,
-       SUM(CASE WHEN g.needs_manual_grade THEN 1 ELSE 0 END) AS needs_manual
-FROM submitted_assignment sa
-LEFT JOIN submitted_notebook sn ON sn.assignment_id = sa.id
-LEFT JOIN grade g ON g.notebook_id = sn.id
-GROUP BY sa.id, sa.assignment_id, sa.student_id, sa.timestamp"""
-PENALTIES_SQL = """
-SELECT sa.assignment_id, sa.student_id, SUM(sn.late_submission_penalty)
-FROM submitted_assignment sa
-JOIN submitted_notebook sn ON sn.assignment_id = sa.id
-GROUP BY sa.id, sa.assignment_id, sa.student_id"""
-
-
 class BareReport(NamedTuple):
     scores: Path
     per_student: Path
@@ -109,52 +77,6 @@ class BareReport(NamedTuple):
 # ---- load -------------------------------------------------------------------------------
 
 
-def open_gradebook(url: str) -> Engine:
-    """An engine on the gradebook at ``url``; ValueError (Indonesian) if it is not one.
-
-    A SQLite file is opened read-only and never created: a missing path is an error.
-    """
-    try:
-        parsed = make_url(url)
-    except ArgumentError as exc:
-        raise ValueError(f"URL gradebook tidak valid: {url!r} ({exc}). Contoh URL yang benar: "
-                         "sqlite:////srv/kursus/gradebook.db") from None
-    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:") \
-            and not parsed.query.get("uri"):
-        path = Path(parsed.database)
-        if not path.is_file():
-            raise ValueError(f"Gradebook tidak ditemukan: berkas {path} tidak ada (URL {url}). "
-                             "Periksa path-nya; untuk path absolut pakai empat garis miring, "
-                             "mis. sqlite:////srv/kursus/gradebook.db")
-        read_only = path.resolve().as_uri() + "?mode=ro"
-        engine = create_engine(url, creator=lambda: sqlite3.connect(read_only, uri=True))
-    else:
-        try:
-            engine = create_engine(url)
-        except (SQLAlchemyError, ImportError) as exc:  # unknown dialect, driver not installed
-            raise ValueError(f"Gradebook di {url} tidak dapat dibuka: {exc}") from None
-    try:
-        tables = set(inspect(engine).get_table_names())
-    except SQLAlchemyError as exc:
-        engine.dispose()
-        raise ValueError(f"Gradebook di {url} tidak dapat dibaca sebagai basis data: "
-                         f"{exc.orig if getattr(exc, 'orig', None) else exc}") from None
-    missing = [t for t in GRADEBOOK_TABLES if t not in tables]
-    if missing:
-        engine.dispose()
-        found = ", ".join(sorted(tables)) or "tidak ada tabel sama sekali"
-        raise ValueError(f"{url} bukan gradebook nbgrader: tabel {', '.join(missing)} tidak ada "
-                         f"({found}). Arahkan ke gradebook.db milik kursus (dibuat oleh nbgrader).")
-    return engine
-
-
-def _frame(conn, sql: str, columns: list[str]) -> pd.DataFrame:
-    """The query's rows as a frame, built column by column (rows of Row objects are slow)."""
-    rows = conn.execute(text(sql)).all()
-    values = list(zip(*rows)) if rows else [()] * len(columns)
-    return pd.DataFrame({c: pd.Series(v, dtype=object) for c, v in zip(columns, values)})
-
-
 def load_grades(url: str) -> pd.DataFrame:
     """Every (assignment, student) of the gradebook, in ``nbgrader export``'s rows and order.
 
@@ -162,22 +84,7 @@ def load_grades(url: str) -> pd.DataFrame:
     datetimes, NaT when empty) plus ``submitted`` (bool) and ``needs_manual`` (number of the
     submission's grades that still need a manual grade, 0 without a submission).
     """
-    engine = open_gradebook(url)
-    try:
-        with engine.connect() as conn:
-            students = _frame(conn, STUDENTS_SQL,
-                              ["student_id", "first_name", "last_name", "email"])
-            assignments = _frame(conn, ASSIGNMENTS_SQL, ["assignment_id", "assignment", "duedate"])
-            max_scores = _frame(conn, MAX_SCORES_SQL, ["assignment_id", "max_score"])
-            submissions = _frame(conn, SUBMISSIONS_SQL, ["assignment_id", "student_id", "timestamp",
-                                                         "raw_score", "needs_manual"])
-            penalties = _frame(conn, PENALTIES_SQL, ["assignment_id", "student_id",
-                                                     "late_submission_penalty"])
-    except SQLAlchemyError as exc:
-        raise ValueError(f"Gradebook di {url} tidak dapat dibaca: {exc}") from None
-    finally:
-        engine.dispose()
-    return combine(students, assignments, max_scores, submissions, penalties)
+    return combine(**read_export_tables(url))
 
 
 def combine(students: pd.DataFrame, assignments: pd.DataFrame, max_scores: pd.DataFrame,

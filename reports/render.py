@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import tempfile
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pandas as pd
+
+from asncore import fileio
+from asncore.constants import LOCAL_TZ
+from asncore.units import ancestries, tree_order
 
 from .engine import Report
 
@@ -25,7 +26,6 @@ FILE_MODE = 0o640  # personal data (NIP, names): the owner and the HR service's 
 
 MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
           "September", "Oktober", "November", "Desember"]
-LOCAL_TIMEZONE = ZoneInfo("Asia/Jayapura")  # WIT (UTC+9), Ambon's time, as in asncore.imports.jp
 PERIOD_LABELS = {"year": "Per tahun", "quarter": "Per triwulan"}
 KIND_LABELS = {"managerial": "Manajerial", "sociocultural": "Sosial kultural",
                "technical": "Teknis"}
@@ -65,27 +65,14 @@ ReportLike = Report
 # ---- files -----------------------------------------------------------------------------
 
 
-@contextmanager
-def atomic_path(path: str | os.PathLike, mode: int = FILE_MODE) -> Iterator[Path]:
-    """Yield a temporary path next to ``path``; on success it replaces ``path`` in one
-    step, on error it is removed. Readers never see a half-written report."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        yield Path(tmp)
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def atomic_path(path: str | os.PathLike, mode: int = FILE_MODE):
+    """:func:`asncore.fileio.atomic_path` with the reports' file mode: readers never see a
+    half-written report."""
+    return fileio.atomic_path(path, mode)
 
 
 def write_text_atomic(path: str | os.PathLike, text: str, mode: int = FILE_MODE) -> Path:
-    with atomic_path(path, mode) as tmp:
-        tmp.write_text(text, encoding="utf-8")
-    return Path(path)
+    return fileio.atomic_write(path, text, mode)
 
 
 # ---- frames ----------------------------------------------------------------------------
@@ -129,45 +116,20 @@ def sorted_employees(employees: pd.DataFrame) -> pd.DataFrame:
                                  na_position="last")
 
 
+def _unit_parents(units: pd.DataFrame) -> dict[str, str | None]:
+    return {code: (None if pd.isna(parent) else parent)
+            for code, parent in zip(units["code"], units["parent_code"])}
+
+
 def unit_tree(units: pd.DataFrame, root: str | None = None) -> list[tuple[str, int]]:
     """``(code, depth)`` depth first, parents before children, siblings by name; only the
     subtree of ``root`` when it is a known unit. A unit with an unknown parent is a root."""
-    names = dict(zip(units["code"], units["name"]))
-    children: dict[str | None, list[str]] = {}
-    for code, parent in zip(units["code"], units["parent_code"]):
-        children.setdefault(parent if parent in names else None, []).append(code)
-
-    def by_name(codes: list[str]) -> list[str]:
-        return sorted(codes, key=lambda c: (str(names[c]), c))
-
-    out: list[tuple[str, int]] = []
-    seen: set[str] = set()
-
-    def walk(code: str, depth: int) -> None:
-        if code in seen:  # a cycle in parent_code: each unit once
-            return
-        seen.add(code)
-        out.append((code, depth))
-        for child in by_name(children.get(code, [])):
-            walk(child, depth + 1)
-
-    for top in [root] if root in names else by_name(children.get(None, [])):
-        walk(top, 0)
-    return out
+    return tree_order(_unit_parents(units), dict(zip(units["code"], units["name"])), root)
 
 
 def unit_ancestors(units: pd.DataFrame) -> dict[str, list[str]]:
     """Each unit code -> itself and its ancestors, nearest first (cycles cut)."""
-    parent = dict(zip(units["code"], units["parent_code"]))
-    chains = {}
-    for code in parent:
-        chain, seen, current = [], set(), code
-        while current in parent and current not in seen:
-            seen.add(current)
-            chain.append(current)
-            current = parent[current]
-        chains[code] = chain
-    return chains
+    return ancestries(_unit_parents(units))
 
 
 # ---- wording ---------------------------------------------------------------------------
@@ -190,12 +152,12 @@ def timestamp_text(value: dt.datetime | str | None) -> str:
         return value
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.timezone.utc)
-    ts = value.astimezone(LOCAL_TIMEZONE)
+    ts = value.astimezone(LOCAL_TZ)
     return f"{ts.day} {MONTHS[ts.month - 1]} {ts.year} pukul {ts:%H.%M} WIT"
 
 
 def now() -> dt.datetime:
-    return dt.datetime.now(LOCAL_TIMEZONE)
+    return dt.datetime.now(LOCAL_TZ)
 
 
 def period_text(report: ReportLike) -> str:
@@ -234,11 +196,9 @@ def thresholds_text(thresholds: Any) -> str:
     return f"Ambang penguasaan: {thresholds}."
 
 
-def jp_targets_text(targets: Any) -> str:
-    if isinstance(targets, Mapping) and targets:
-        listed = ", ".join(f"{k} {float(v):g} JP" for k, v in targets.items())
-        return f"Target JP per tahun: {listed} (dari pengaturan platform)."
-    return "Target JP per tahun: PNS 20 JP, PPPK 24 JP (dari pengaturan platform)."
+def jp_targets_text(targets: Mapping[str, float]) -> str:
+    listed = ", ".join(f"{k} {float(v):g} JP" for k, v in targets.items())
+    return f"Target JP per tahun: {listed} (dari pengaturan platform)."
 
 
 def reading_guide(report: ReportLike, generated_at: dt.datetime | str | None = None,
@@ -258,7 +218,7 @@ def reading_guide(report: ReportLike, generated_at: dt.datetime | str | None = N
         ("Dibuat pada", timestamp_text(generated_at)),
         ("Level kompetensi", rule),
         ("Gap", GAP_RULE),
-        ("Target JP", jp_targets_text(getattr(cfg, "jp_targets", None)) + " " + JP_RULE),
+        ("Target JP", jp_targets_text(cfg.jp_targets) + " " + JP_RULE),
         ("Pre-test dan post-test", GAIN_RULE),
         ("Sel kosong atau –", EMPTY_RULE),
     ]

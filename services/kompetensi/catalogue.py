@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from asncore.competencies import known_codes
 from asncore.modules import load_module
 
 
@@ -18,12 +19,14 @@ class Module:
     competencies: tuple[dict, ...]
 
 
-def load_catalogue(courses_dir: Path | str) -> dict[str, Module]:
-    """Every valid module under ``courses_dir``; an invalid one stops the service with
-    the checker's messages (the trainer runs ``python -m belajar check`` first)."""
+def load_catalogue(courses_dir: Path | str, platform_url: str) -> dict[str, Module]:
+    """Every valid module under ``courses_dir``, checked against the competency dictionary
+    of ``platform_url``; an invalid one stops the service with the checker's messages
+    (the trainer runs ``asn-ambon modul periksa`` first)."""
+    codes = known_codes(platform_url)
     modules = {}
     for folder in sorted(Path(courses_dir).glob("*/module.yaml")):
-        data = load_module(folder.parent)
+        data = load_module(folder.parent, codes)
         modules[data["id"]] = Module(
             id=data["id"],
             version=data["version"],

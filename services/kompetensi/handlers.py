@@ -5,30 +5,23 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from jupyterhub.services.auth import HubOAuthenticated
 from sqlalchemy import select
 from tornado import web
 
+from asncore.constants import HR_ROLES
 from asncore.db import Employee, Unit
-from .identity import identity, role_of
+
+from ..base import JsonApiHandler, ServiceHandler
+from .identity import identity
 from .progress import progress_summary, record_events
 
 MAX_EVENTS_PER_REQUEST = 500
 
 
-class BaseHandler(HubOAuthenticated, web.RequestHandler):
+class BaseHandler(ServiceHandler):
     @property
     def sessions(self):
         return self.settings["sessions"]
-
-    def write_json(self, payload, status: int = 200) -> None:
-        self.write_bytes(json.dumps(payload, ensure_ascii=False, default=str).encode(), status)
-
-    def write_bytes(self, body: bytes, status: int = 200) -> None:
-        """Send JSON that is already serialised."""
-        self.set_status(status)
-        self.set_header("Content-Type", "application/json; charset=utf-8")
-        self.finish(body)
 
     def me(self) -> dict:
         user = self.current_user
@@ -38,22 +31,8 @@ class BaseHandler(HubOAuthenticated, web.RequestHandler):
             return identity(user, employee, unit)
 
 
-class APIHandler(BaseHandler):
-    """JSON endpoints: no redirect to the log-in page, a JSON error instead."""
-
-    def get_login_url(self):
-        raise web.HTTPError(403)
-
-    def write_error(self, status_code, **kwargs):
-        reason = self._reason
-        exc = kwargs.get("exc_info", (None, None))[1]
-        if isinstance(exc, web.HTTPError) and exc.log_message:
-            reason = exc.log_message
-        self.write_json({"status": status_code, "message": reason}, status_code)
-
-    def require_role(self, *roles: str) -> None:
-        if role_of(self.current_user) not in roles:
-            raise web.HTTPError(403, "Akses ditolak: hanya untuk peran " + ", ".join(roles))
+class APIHandler(JsonApiHandler, BaseHandler):
+    """JSON endpoints of the competency service."""
 
 
 class MeHandler(APIHandler):
@@ -101,7 +80,7 @@ class EmployeesHandler(APIHandler):
 
     @web.authenticated
     def get(self):
-        self.require_role("hr", "admin")
+        self.require_role(*HR_ROLES)
         with self.sessions() as db:
             units = {u.code: u.name for u in db.scalars(select(Unit))}
             rows = db.scalars(select(Employee).order_by(Employee.unit_code, Employee.name))

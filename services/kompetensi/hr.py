@@ -8,19 +8,19 @@ variants, which serve the caller's own profile. The data come from
 from __future__ import annotations
 
 import datetime as dt
+
 from tornado import web
 
+from asncore.constants import HR_ROLES
 from asncore.imports.csvtable import ImportRejected
-from reports import render_csv, render_html, render_xlsx
 from asncore.imports.jp import import_jp_text
+from reports import render_csv, render_html, render_xlsx
 from reports.profile import employee_profile
 from reports.render_html import render_employee
 
 from .dashboard import dashboard_context
 from .handlers import APIHandler, BaseHandler
-from .identity import role_of
 
-HR_ROLES = ("hr", "admin")
 CSV_FRAMES = {name.removesuffix(".csv") for name in render_csv.CSV_FILES}
 WRITERS = {  # file kind -> (name -> function writing that file of a report into a folder)
     "xlsx": lambda name: lambda report, folder: render_xlsx.write_xlsx(report, folder / f"{name}.xlsx"),
@@ -124,8 +124,7 @@ class MyProfileApi(ReportMixin, APIHandler):
 
 class HrPage(ReportMixin, BaseHandler):
     def require_hr(self) -> None:
-        if role_of(self.current_user) not in HR_ROLES:
-            raise web.HTTPError(403, "Halaman ini hanya untuk SDM (BKPSDM) dan admin")
+        self.require_role(*HR_ROLES, message="Halaman ini hanya untuk SDM (BKPSDM) dan admin")
 
 
 class DashboardPage(HrPage):

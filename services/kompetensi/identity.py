@@ -4,17 +4,7 @@ from __future__ import annotations
 
 from asncore.db import Employee, Unit
 
-# Highest first: an admin who is also in "hr" acts as admin.
-ROLE_ORDER = ("admin", "hr", "trainer", "learner")
-
-
-def role_of(user_model: dict) -> str | None:
-    groups = set(user_model.get("groups") or [])
-    for role in ROLE_ORDER:
-        if role in groups:
-            return role
-    return None
-
+from ..base import role_of
 
 def identity(user_model: dict, employee: Employee | None, unit: Unit | None) -> dict:
     result = {

@@ -1,0 +1,1 @@
+"""The platform's one operator command, ``asn-ambon`` (see :mod:`asn_ambon.cli`)."""
