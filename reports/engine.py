@@ -18,11 +18,15 @@ Input checks, beyond the column kinds
 
 Selected employees
     Active employees of every role; inactive ones (moved away, retired) only with
-    ``include_inactive``. With ``unit`` set, only employees whose CURRENT unit is that
-    unit or one of its descendants (units nest through ``parent_code``). The unit
-    history is validated but no rule reads it: an employee who moved counts in the new
-    unit only. Employees are listed by unit code, then name. An employee whose unit is
-    missing from the units table is reported on, but counts in no unit's roll-up.
+    ``include_inactive``. Each employee counts in their unit OF THE REPORT YEAR: the unit
+    of their latest unit-history row (``unit_history``, one row per move, written by the
+    roster import) dated on or before 31 December of the year; without such a row, their
+    current unit. So a report on a past year puts someone who moved since in the unit
+    they belonged to then, and this year's report in the unit they belong to now. With
+    ``unit`` set, only employees whose unit (of the year) is that unit or one of its
+    descendants (units nest through ``parent_code``). Employees are listed by unit code,
+    then name. An employee whose unit is missing from the units table is reported on,
+    but counts in no unit's roll-up.
 
 Evidence
     Items with ``max_score`` 0 carry no evidence and are dropped everywhere (levels,
@@ -74,7 +78,7 @@ Pre/post gain (per employee and course with pre- and/or post-test items)
 
 Unit summary (per unit and competency)
     Every unit of the selection (the ``unit`` subtree, or all units) rolls up itself and
-    all its descendants, by CURRENT unit: employees = selected employees in the subtree
+    all its descendants, by the unit of the report year: employees = selected employees in the subtree
     (inactive ones too with ``include_inactive``); assessed = those with a level;
     mean_level over the levels present; mean_gap over the gaps present; pct_meeting =
     100 * (rows with gap >= 0) / (rows with a gap), missing when no row has a gap. Every
@@ -227,7 +231,8 @@ def build(inputs: Inputs, config: ReportConfig) -> Report:
     data = validated_inputs(inputs)
     ancestors = unit_ancestors(data.units)
     units = selected_units(data.units, ancestors, config.unit)
-    employees = selected_employees(data.employees, data.units, units, config)
+    in_year_unit = units_in_year(data.employees, data.unit_history, config.year)
+    employees = selected_employees(in_year_unit, data.units, units, config)
     grid = Grid.of(employees, data.competencies)
     items = evidence(until_year_end(data.item_scores, config.year), grid)
     levels = levels_table(employees, data.required_levels, items, grid, config)
@@ -349,10 +354,23 @@ def unit_members(
 # ---- employees and evidence -------------------------------------------------------------
 
 
+def units_in_year(employees: pd.DataFrame, history: pd.DataFrame, year: int) -> pd.DataFrame:
+    """``employees`` with ``unit_code`` set to each one's unit at the end of ``year``: the
+    latest history row dated on or before 31 December, else the current unit."""
+    year_end = pd.Timestamp(year=year, month=12, day=31).date()
+    known = history[history["valid_from"] <= year_end]
+    if known.empty:
+        return employees
+    latest = (known.sort_values(["username", "valid_from"], kind="stable")
+              .drop_duplicates("username", keep="last").set_index("username")["unit_code"])
+    unit_then = employees["username"].map(latest)
+    return employees.assign(unit_code=unit_then.where(unit_then.notna(), employees["unit_code"]))
+
+
 def selected_employees(
     employees: pd.DataFrame, all_units: pd.DataFrame, units: pd.DataFrame, config: ReportConfig
 ) -> pd.DataFrame:
-    """The employees the report covers, with their current unit's name, by unit then name."""
+    """The employees the report covers, with their unit's name, by unit then name."""
     chosen = employees if config.include_inactive else employees[employees["active"]]
     if config.unit is not None:
         chosen = chosen[chosen["unit_code"].isin(units["code"])]

@@ -419,14 +419,27 @@ def test_distribution_counts_levels_zero_to_five_per_rolled_up_unit():
     assert len(report.distribution) == 4 * 2 * 6
 
 
-def test_an_employee_who_moved_counts_only_in_the_current_unit():
+def test_an_employee_who_moved_counts_in_the_unit_of_the_report_year():
     history = [
         {"username": "e1", "unit_code": "LAIN", "valid_from": dt.date(2020, 1, 1)},
         {"username": "e1", "unit_code": "BIDANG", "valid_from": "2026-02-01"},
     ]
-    report = run(tree_inputs(history))
+    report = run(tree_inputs(history))  # 2026: moved to BIDANG in February
     assert summary_values(report, "LAIN", "employees", "assessed") == (0, 0)
     assert summary_values(report, "BIDANG", "employees", "assessed") == (1, 1)
+    past = build(tree_inputs(history), ReportConfig(year=YEAR - 1))  # 2025: still in LAIN
+    assert summary_values(past, "LAIN", "employees", "assessed") == (1, 1)
+    assert summary_values(past, "BIDANG", "employees", "assessed") == (0, 0)
+    assert past.employees.set_index("username").loc["e1", "unit_name"] == "Dinas Lain"
+    only_lain = build(tree_inputs(history), ReportConfig(year=YEAR - 1, unit="LAIN"))
+    assert list(only_lain.employees["username"]) == ["e1"]
+
+
+def test_without_history_before_the_year_the_current_unit_counts():
+    history = [{"username": "e1", "unit_code": "LAIN", "valid_from": dt.date(2030, 1, 1)}]
+    report = run(tree_inputs(history))  # a row dated after the year does not apply yet
+    assert summary_values(report, "BIDANG", "employees", "assessed") == (1, 1)
+    assert summary_values(report, "LAIN", "employees") == (0,)
 
 
 def test_inactive_employees_are_left_out_unless_asked_for():
