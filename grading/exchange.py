@@ -1,8 +1,8 @@
-"""The learners' side of nbgrader's exchange, hardened (DESIGN §6, nbgrader #1225/#978).
+"""nbgrader's exchange, hardened, for both sides: learners' servers and the course.
 
 The platform lays the exchange out so that nothing is world-writable and the inbound
 folder cannot be listed (see ``asnhub.assessments``). Stock nbgrader insists on a
-world-writable root and leaves each submission 0777 behind a random name; these
+world-writable root and leaves each submission 0777 behind a random name (#1225, #978); these
 subclasses accept the locked-down root and make a submission readable only by its
 author and the course's grader group (the inbound folder is setgid to that group).
 """

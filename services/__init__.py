@@ -1,0 +1,1 @@
+"""Hub-managed web services of the platform, on a shared HubOAuth handler base."""

@@ -1,5 +1,6 @@
-"""The competency service: a JupyterHub-managed service that owns the platform database.
+"""The competency service (``kompetensi``): learners' progress and profiles, HR's
+dashboard, downloads and JSON API, served by JupyterHub as a managed service.
 
 Every request is authorised from the hub's user model (groups), never from anything the
-client claims. Later issues add progress, scores and HR reports here.
+client claims; the data live in the platform database of :mod:`asncore.db`.
 """
