@@ -1,7 +1,9 @@
 """Pre-imported worker that forks one sandboxed child per notebook.
 
-Started by grading.executor as `python -E -s ag_zygote.py <control-fd>`; runs as root (it
-must drop privileges in its children) and never sees student data. For each request
+Started by grading.executor as `python -E -s -P ag_zygote.py <control-fd>` (-P keeps this
+folder off the import path, so grading/*.py never shadow stdlib or site-packages
+modules); runs as root (it must drop privileges in its children) and never sees student
+data. For each request
 (JSON + two pipe fds over a Unix socket) it forks a root *supervisor*; the supervisor
 forks the *runner*, reports the runner's pid on the result pipe, waits for it, kills its
 process group and reports how it ended. The runner drops privileges, then reads the
@@ -21,8 +23,6 @@ import sys
 import tempfile
 
 _here = os.path.dirname(os.path.abspath(__file__))
-if sys.path and os.path.abspath(sys.path[0] or ".") == _here:
-    del sys.path[0]  # never let grading/*.py shadow stdlib or site-packages modules
 
 
 def _load(name):

@@ -45,7 +45,7 @@ class Zygote:
         parent_sock, child_sock = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8"}
         self._proc = subprocess.Popen(
-            [sys.executable, "-E", "-s", ZYGOTE_SCRIPT, str(child_sock.fileno())],
+            [sys.executable, "-E", "-s", "-P", ZYGOTE_SCRIPT, str(child_sock.fileno())],
             pass_fds=[child_sock.fileno()], env=env, stdin=subprocess.DEVNULL,
             cwd="/", close_fds=True)
         child_sock.close()
