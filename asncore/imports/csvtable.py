@@ -13,16 +13,24 @@ What it guarantees, so each import only checks its own fields:
 - Every record carries the physical line it starts on, so messages point at the line
   the person sees in a text editor (a quoted value may span lines).
 
-Problems are :class:`RowError` s; an import collects all of them and raises one
-:class:`ImportRejected`: all rows or nothing.
+Each import then checks its rows with a pydantic model (:mod:`asncore.imports.rows`)
+through :func:`validate_rows`, which reports every invalid field as a :class:`RowError`
+on the record's line; checks across rows are the import's own code. An import collects
+all problems and raises one :class:`ImportRejected`: all rows or nothing.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+REQUIRED_MESSAGE = "wajib diisi (required)"
 
 
 @dataclass(frozen=True)
@@ -208,11 +216,64 @@ def read_table(
     return parse_table(read_text(path, rejected), str(path), required, optional, rejected)
 
 
-def missing_values(record: Record, columns: tuple[str, ...]) -> list[RowError]:
-    """A "wajib diisi" error for each of ``columns`` that is empty in ``record``."""
-    return [
-        RowError(record.line, c, "wajib diisi (required)") for c in columns if not record.get(c)
-    ]
+RowModel = TypeVar("RowModel", bound=BaseModel)
+
+
+def validate_rows(
+    table: Table, model: type[RowModel], context: dict[str, Any] | None = None
+) -> tuple[list[tuple[int, RowModel]], list[RowError]]:
+    """Every record of ``table`` validated by ``model`` (its fields aliased to the
+    columns; ``context`` reaches the validators as ``info.context``).
+
+    Returns the valid rows with their lines, and the problems: the table's own (rows
+    longer than the header), then one :class:`RowError` per invalid field.
+    """
+    valid: list[tuple[int, RowModel]] = []
+    errors = list(table.errors)
+    for record in table.records:
+        try:
+            valid.append((record.line, model.model_validate(record.values, context=context)))
+        except ValidationError as exc:
+            errors += (
+                RowError(record.line, _column(error), _reason(error))
+                for error in exc.errors(include_url=False)
+            )
+    return valid, errors
+
+
+def _column(error: dict) -> str:
+    return str(error["loc"][0]) if error["loc"] else "(baris)"
+
+
+def _reason(error: dict) -> str:
+    """What HR reads: a validator's own message, or ours for pydantic's built-in checks."""
+    kind, ctx = error["type"], error.get("ctx", {})
+    if kind == "value_error":
+        return str(ctx["error"])
+    if kind == "missing" or (kind == "string_too_short" and ctx.get("min_length") == 1):
+        return REQUIRED_MESSAGE
+    if kind == "string_too_long":
+        return f"paling banyak {ctx['max_length']} karakter"
+    return error["msg"]
+
+
+def duplicates(
+    keyed: Iterable[tuple[int, Hashable]],
+    column: str,
+    message: str = "duplikat, sudah ada di baris {line}",
+) -> list[RowError]:
+    """An error on ``column`` for each (line, key) whose key an earlier line has, the
+    earlier ``{line}`` named in ``message``; empty keys are skipped."""
+    first_line: dict[Hashable, int] = {}
+    errors = []
+    for line, key in keyed:
+        if not key:
+            continue
+        if key in first_line:
+            errors.append(RowError(line, column, message.format(line=first_line[key])))
+        else:
+            first_line[key] = line
+    return errors
 
 
 def no_rows(what: str) -> RowError:

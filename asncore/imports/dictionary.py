@@ -25,47 +25,35 @@ jabatan         no       one position of that type (overrides the type's level);
 kode_kompetensi yes      a competency in the dictionary (or in the same import)
 level           yes      whole number 1 to 5 (PermenPANRB 38/2017)
 =============== ======== ========================================================
+
+Rows are checked by :class:`asncore.imports.rows.CompetencyRecord` and
+:class:`~asncore.imports.rows.LevelRecord`; repeated rows are checked here.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import delete, func, select
 
+from asncore.db import Competency, RequiredLevel, session_factory
 from asncore.imports.csvtable import (
     ImportRejected,
     Record,
-    RowError,
     UpsertResult,
-    missing_values,
+    duplicates,
     no_rows,
     parse_table,
     read_text,
+    validate_rows,
 )
-from asncore.imports.roster import POSITION_TYPES
-from asncore.db import Competency, RequiredLevel, session_factory
+from asncore.imports.rows import CompetencyRecord, LevelRecord, position_type_named
 
 COMPETENCY_REQUIRED = ("kode", "nama", "jenis")
 COMPETENCY_OPTIONAL = ("deskripsi",)
 LEVEL_REQUIRED = ("jenis_jabatan", "kode_kompetensi", "level")
 LEVEL_OPTIONAL = ("jabatan",)
-CODE = re.compile(r"^[A-Z][A-Z0-9]*(\.[A-Z0-9_-]+)?$")
-LEVELS = range(1, 6)
-KINDS = {
-    "manajerial": "managerial",
-    "managerial": "managerial",
-    "sosial kultural": "sociocultural",
-    "sosial-kultural": "sociocultural",
-    "sosiokultural": "sociocultural",
-    "sociocultural": "sociocultural",
-    "socio-cultural": "sociocultural",
-    "teknis": "technical",
-    "technical": "technical",
-}
-MAX_TEXT = {"kode": 32, "nama": 200, "deskripsi": 1000, "jabatan": 200}
 
 
 class CompetenciesRejected(ImportRejected):
@@ -101,121 +89,43 @@ class LevelImportResult:
     competencies: UpsertResult | None  # when imported together
 
 
-def _too_long(record: Record, columns: tuple[str, ...]) -> list[RowError]:
-    return [
-        RowError(record.line, c, f"paling banyak {MAX_TEXT[c]} karakter")
-        for c in columns
-        if len(record.get(c)) > MAX_TEXT[c]
-    ]
-
-
-def _code_error(line: int, column: str, code: str) -> RowError | None:
-    if code and not CODE.match(code):
-        return RowError(
-            line, column, f"'{code}' bukan kode kompetensi yang sah (contoh: M.01, SK.01, T.SPBE)"
-        )
-    return None
-
-
 def parse_competencies(text: str, source: str = "kompetensi") -> list[CompetencyRow]:
     table = parse_table(
         text, source, COMPETENCY_REQUIRED, COMPETENCY_OPTIONAL, rejected=CompetenciesRejected
     )
-    has_description = "deskripsi" in table.header
-    errors: list[RowError] = list(table.errors)
-    rows: list[CompetencyRow] = []
-    first_line: dict[str, int] = {}
-    for record in table.records:
-        line = record.line
-        row_errors = missing_values(record, COMPETENCY_REQUIRED)
-        row_errors += _too_long(record, ("kode", "nama", "deskripsi"))
-        code = record.get("kode").upper()
-        if problem := _code_error(line, "kode", code):
-            row_errors.append(problem)
-        kind = KINDS.get(" ".join(record.get("jenis").lower().split()))
-        if record.get("jenis") and kind is None:
-            row_errors.append(
-                RowError(
-                    line,
-                    "jenis",
-                    f"'{record.get('jenis')}' tidak dikenal; "
-                    "pilihan: manajerial, sosial kultural, teknis",
-                )
-            )
-        if code in first_line:
-            row_errors.append(
-                RowError(line, "kode", f"duplikat, sudah ada di baris {first_line[code]}")
-            )
-        elif code:
-            first_line[code] = line
-        errors += row_errors
-        if not row_errors:
-            description = record.get("deskripsi") if has_description else None
-            rows.append(CompetencyRow(line, code, record.get("nama"), kind, description))
+    valid, errors = validate_rows(table, CompetencyRecord)
+    repeated = duplicates(((r.line, r.get("kode").upper()) for r in table.records), "kode")
+    errors += repeated
     if errors:
         raise CompetenciesRejected(source, sorted(errors, key=lambda e: e.line))
+    rows = [CompetencyRow(line, **row.model_dump()) for line, row in valid]
     if not rows:
         raise CompetenciesRejected(source, [no_rows("kamus kompetensi")])
     return rows
+
+
+def _level_key(record: Record) -> tuple[str, str, str]:
+    """What a required level is for, as written (matched like the row model matches)."""
+    raw_type = record.get("jenis_jabatan")
+    position_type = position_type_named(raw_type) or raw_type
+    position = " ".join(record.get("jabatan").split()).casefold()
+    return position_type, position, record.get("kode_kompetensi").upper()
 
 
 def parse_levels(text: str, source: str, known_competencies: set[str]) -> list[LevelRow]:
     """Every row checked; ``known_competencies``: codes in the dictionary (and in a
     competencies file imported together)."""
     table = parse_table(text, source, LEVEL_REQUIRED, LEVEL_OPTIONAL, rejected=LevelsRejected)
-    position_types = {p.lower(): p for p in POSITION_TYPES}
-    errors: list[RowError] = list(table.errors)
-    rows: list[LevelRow] = []
-    first_line: dict[tuple[str, str, str], int] = {}
-    for record in table.records:
-        line = record.line
-        row_errors = missing_values(record, LEVEL_REQUIRED) + _too_long(record, ("jabatan",))
-        raw_type = record.get("jenis_jabatan")
-        position_type = position_types.get(" ".join(raw_type.lower().split()))
-        if raw_type and position_type is None:
-            row_errors.append(
-                RowError(
-                    line,
-                    "jenis_jabatan",
-                    f"'{raw_type}' tidak dikenal; pilihan: {', '.join(POSITION_TYPES)}",
-                )
-            )
-        code = record.get("kode_kompetensi").upper()
-        if problem := _code_error(line, "kode_kompetensi", code):
-            row_errors.append(problem)
-        elif code and code not in known_competencies:
-            row_errors.append(
-                RowError(
-                    line,
-                    "kode_kompetensi",
-                    f"kompetensi '{code}' tidak ada di kamus; impor dulu dengan "
-                    "'kamus import-kompetensi'",
-                )
-            )
-        raw_level = record.get("level")
-        level = int(raw_level) if raw_level.isascii() and raw_level.isdigit() else None
-        if raw_level and level not in LEVELS:
-            row_errors.append(
-                RowError(line, "level", f"'{raw_level}' harus bilangan bulat 1 sampai 5")
-            )
-        position = " ".join(record.get("jabatan").split())
-        key = (position_type or raw_type, position.casefold(), code)
-        if key in first_line:
-            row_errors.append(
-                RowError(
-                    line,
-                    "kode_kompetensi",
-                    "duplikat: jenis jabatan, jabatan dan kompetensi sama dengan baris "
-                    f"{first_line[key]}",
-                )
-            )
-        else:
-            first_line[key] = line
-        errors += row_errors
-        if not row_errors:
-            rows.append(LevelRow(line, position_type, position, code, level))
+    context = {"known_competencies": known_competencies}
+    valid, errors = validate_rows(table, LevelRecord, context)
+    errors += duplicates(
+        ((r.line, _level_key(r)) for r in table.records),
+        "kode_kompetensi",
+        "duplikat: jenis jabatan, jabatan dan kompetensi sama dengan baris {line}",
+    )
     if errors:
         raise LevelsRejected(source, sorted(errors, key=lambda e: e.line))
+    rows = [LevelRow(line, **row.model_dump()) for line, row in valid]
     if not rows:
         # an empty file would wipe every requirement: surely not what HR meant
         raise LevelsRejected(source, [no_rows("berkas level")])

@@ -22,42 +22,34 @@ in the year of ``tanggal_selesai``. Its reference is ``sertifikat:<no_sertifikat
 without a certificate ``hr:<sha1(nip|kegiatan|start|end)[:16]>`` (kegiatan lowercased,
 spaces collapsed), so importing the same file again adds nothing: entries already in the
 ledger are skipped and counted.
+
+Each row is checked by :class:`asncore.imports.rows.JpRecord` (NIP on the roster, dates
+not in the future); repeated activities are checked across rows here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
 from dataclasses import dataclass
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from asncore import nip as nipmod
+from asncore.constants import LOCAL_TZ
+from asncore.db import Employee, JpEntry, session_factory
 from asncore.imports.csvtable import (
     ImportRejected,
-    Record,
     RowError,
-    missing_values,
     no_rows,
     parse_table,
     read_text,
+    validate_rows,
 )
-from asncore.db import Employee, JpEntry, session_factory
+from asncore.imports.rows import JpRecord
 
 REQUIRED = ("nip", "kegiatan", "penyelenggara", "tanggal_mulai", "tanggal_selesai", "jp")
 OPTIONAL = ("no_sertifikat", "bukti")
-MAX_JP = 200
-MAX_TEXT = {"kegiatan": 200, "penyelenggara": 200, "no_sertifikat": 100, "bukti": 400}
-# Ambon keeps WIT (UTC+9): an activity that ended "today" there is not in the future,
-# even while a server on UTC still has yesterday's date.
-LOCAL_TIMEZONE = "Asia/Jayapura"
-
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_DAY_FIRST = re.compile(r"^(\d{1,2})([-/])(\d{1,2})\2(\d{4})$")
-_NUMBER = re.compile(r"^\d+([.,]\d+)?$")
 
 
 class JpImportRejected(ImportRejected):
@@ -98,117 +90,13 @@ class JpImportResult:
 
 
 def local_today() -> dt.date:
-    return dt.datetime.now(ZoneInfo(LOCAL_TIMEZONE)).date()
+    """Today in Ambon (WIT): an activity that ended "today" there is not in the future,
+    even while a server on UTC still has yesterday's date."""
+    return dt.datetime.now(LOCAL_TZ).date()
 
 
 def _activity_key(activity: str) -> str:
     return " ".join(activity.split()).casefold()
-
-
-def parse_date(raw: str) -> dt.date | str:
-    """The date in ``raw``, or the reason it is not one (Indonesian)."""
-    if m := _ISO.match(raw):
-        year, month, day = int(m[1]), int(m[2]), int(m[3])
-    elif m := _DAY_FIRST.match(raw):
-        day, month, year = int(m[1]), int(m[3]), int(m[4])
-    else:
-        return f"'{raw}': format tanggal harus YYYY-MM-DD, DD-MM-YYYY atau DD/MM/YYYY"
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
-        return f"'{raw}': tanggal tidak ada di kalender (not a real date)"
-
-
-def parse_jp(raw: str) -> float | str:
-    """The JP in ``raw`` ("2,5" or "2.5"), or the reason it is not acceptable."""
-    if not _NUMBER.match(raw):
-        return f"'{raw}' bukan angka (contoh: 2 atau 2,5)"
-    value = float(raw.replace(",", "."))
-    if value <= 0:
-        return f"'{raw}': JP harus lebih dari 0"
-    if value > MAX_JP:
-        return f"'{raw}': paling banyak {MAX_JP} JP untuk satu kegiatan"
-    return value
-
-
-def _check_nip(line: int, raw: str, roster: dict[str, RosterEntry]) -> tuple[str, RowError | None]:
-    nip = nipmod.normalize(raw)
-    if not nip:
-        return nip, None  # reported as a missing value
-    if (reason := nipmod.nip_error(nip, "PPPK")) is not None:  # length and digits only
-        return nip, RowError(line, "nip", f"'{raw}': {reason}")
-    entry = roster.get(nip)
-    if entry is None:
-        reason = nipmod.nip_error(nip, "PNS")
-        detail = (
-            f" dan bukan NIP PNS yang sah: {reason}" if reason
-            else "; periksa NIP atau impor roster dulu"
-        )
-        return nip, RowError(
-            line, "nip", f"'{raw}' tidak ada di roster (not on the roster){detail}"
-        )
-    if (reason := nipmod.nip_error(nip, entry.status)) is not None:
-        return nip, RowError(line, "nip", f"'{raw}': {reason}")
-    return nip, None
-
-
-def _check_row(
-    record: Record, roster: dict[str, RosterEntry], today: dt.date
-) -> tuple[JpRow | None, list[RowError]]:
-    line = record.line
-    errors = missing_values(record, REQUIRED)
-    nip, nip_problem = _check_nip(line, record.get("nip"), roster)
-    if nip_problem:
-        errors.append(nip_problem)
-    for column, limit in MAX_TEXT.items():
-        if len(record.get(column)) > limit:
-            errors.append(RowError(line, column, f"paling banyak {limit} karakter"))
-    dates: dict[str, dt.date] = {}
-    for column in ("tanggal_mulai", "tanggal_selesai"):
-        if not record.get(column):
-            continue
-        value = parse_date(record.get(column))
-        if isinstance(value, str):
-            errors.append(RowError(line, column, value))
-        elif value > today:
-            errors.append(
-                RowError(
-                    line,
-                    column,
-                    f"{value:%d-%m-%Y} belum terjadi (in the future); hari ini {today:%d-%m-%Y}",
-                )
-            )
-        else:
-            dates[column] = value
-    start, end = dates.get("tanggal_mulai"), dates.get("tanggal_selesai")
-    if start and end and end < start:
-        errors.append(
-            RowError(
-                line,
-                "tanggal_selesai",
-                f"{end:%d-%m-%Y} lebih awal dari tanggal_mulai {start:%d-%m-%Y}",
-            )
-        )
-    jp = parse_jp(record.get("jp")) if record.get("jp") else None
-    if isinstance(jp, str):
-        errors.append(RowError(line, "jp", jp))
-    if errors:
-        return None, errors
-    return (
-        JpRow(
-            line=line,
-            username=roster[nip].username,
-            nip=nip,
-            activity=record.get("kegiatan"),
-            provider=record.get("penyelenggara"),
-            start_date=start,
-            end_date=end,
-            jp=jp,
-            certificate_no=record.get("no_sertifikat") or None,
-            proof=record.get("bukti") or None,
-        ),
-        [],
-    )
 
 
 def _duplicates(rows: list[JpRow]) -> list[RowError]:
@@ -251,13 +139,12 @@ def parse(
     today in Ambon); raises JpImportRejected with all problems, or returns the rows."""
     today = today or local_today()
     table = parse_table(text, source, REQUIRED, OPTIONAL, rejected=JpImportRejected)
-    errors: list[RowError] = list(table.errors)
-    rows: list[JpRow] = []
-    for record in table.records:
-        row, row_errors = _check_row(record, roster, today)
-        errors += row_errors
-        if row is not None:
-            rows.append(row)
+    context = {"roster": roster, "today": today}
+    valid, errors = validate_rows(table, JpRecord, context)
+    rows = [
+        JpRow(line=line, username=roster[row.nip].username, **row.model_dump())
+        for line, row in valid
+    ]
     errors += _duplicates(rows)
     if errors:
         raise JpImportRejected(source, sorted(errors, key=lambda e: e.line))

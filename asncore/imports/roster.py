@@ -22,24 +22,20 @@ kursus     no       nbgrader courses, ``;``-separated. Trainers: the courses the
 With a units file (setting ``roster.units_file``, see :mod:`asncore.imports.units`) the units are
 registered there: every ``unit_kode`` must be a known unit and ``unit_nama`` may be left
 out (if given it must be the registered name).
+
+Each row is checked by :class:`asncore.imports.rows.RosterRecord`; duplicates (NIP,
+username) and one unit code with two names are checked across rows here.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from asncore import nip as nipmod
-from .csvtable import (
-    ImportRejected,
-    Record,
-    RowError,
-    missing_values,
-    no_rows,
-    parse_table,
-    read_text,
-)
+
+from .csvtable import ImportRejected, RowError, no_rows, parse_table, read_text, validate_rows
+from .rows import RosterRecord
 
 REQUIRED = (
     "nip",
@@ -53,28 +49,6 @@ REQUIRED = (
     "peran",
 )
 OPTIONAL = ("username", "kursus")
-POSITION_TYPES = (
-    "JPT Madya",
-    "JPT Pratama",
-    "Administrator",
-    "Pengawas",
-    "Pelaksana",
-    "Fungsional",
-)
-ROLE_ALIASES = {
-    "learner": "learner",
-    "peserta": "learner",
-    "trainer": "trainer",
-    "pelatih": "trainer",
-    "hr": "hr",
-    "sdm": "hr",
-    "admin": "admin",
-}
-_PNS_GRADE = re.compile(r"^(I|II|III|IV)/[a-e]$")
-_PPPK_GRADE = re.compile(r"^(XVII|XVI|XV|XIV|XIII|XII|XI|X|IX|VIII|VII|VI|V|IV|III|II|I)$")
-UNIT_CODE = re.compile(r"^[A-Z0-9][A-Z0-9._-]{0,31}$")
-_USERNAME = re.compile(r"^[a-z][a-z0-9_-]{1,30}$")
-_COURSE = re.compile(r"^[a-z0-9][a-z0-9-]{0,40}$")
 
 
 @dataclass(frozen=True)
@@ -97,78 +71,6 @@ class RosterError(ImportRejected):
     """The roster cannot be imported; ``errors`` lists every bad row and field."""
 
     subject = "Roster"
-
-
-def _check_row(
-    record: Record, known_units: dict[str, str] | None
-) -> tuple[RosterRow | None, list[RowError]]:
-    line, rec = record.line, record.values
-    errors: list[RowError] = []
-
-    def err(field: str, message: str) -> None:
-        errors.append(RowError(line, field, message))
-
-    required = REQUIRED if known_units is None else tuple(c for c in REQUIRED if c != "unit_nama")
-    errors += missing_values(record, required)
-    status = rec.get("status", "").upper()
-    if rec.get("status") and status not in ("PNS", "PPPK"):
-        err("status", f"'{rec['status']}' harus PNS atau PPPK")
-    nip = nipmod.normalize(rec.get("nip", ""))
-    if nip:
-        reason = nipmod.nip_error(nip, status or "PNS")
-        if reason:
-            err("nip", f"'{rec['nip']}': {reason}")
-    unit_code = rec.get("unit_kode", "").upper()
-    unit_name = rec.get("unit_nama", "")
-    if unit_code and not UNIT_CODE.match(unit_code):
-        err("unit_kode", f"'{rec['unit_kode']}' hanya huruf, angka, titik, '-' atau '_'")
-    elif unit_code and known_units is not None:
-        if unit_code not in known_units:
-            err("unit_kode", f"unit '{unit_code}' tidak dikenal; daftarkan di berkas unit")
-        elif unit_name and unit_name != known_units[unit_code]:
-            err(
-                "unit_nama",
-                f"'{unit_name}' berbeda dengan nama terdaftar '{known_units[unit_code]}' "
-                f"untuk kode {unit_code}; kosongkan atau samakan",
-            )
-        else:
-            unit_name = known_units[unit_code]
-    ptype = rec.get("jenis_jabatan", "")
-    canonical = {p.lower(): p for p in POSITION_TYPES}.get(ptype.lower())
-    if ptype and canonical is None:
-        err("jenis_jabatan", f"'{ptype}' tidak dikenal; pilihan: {', '.join(POSITION_TYPES)}")
-    grade = rec.get("golongan", "")
-    pattern = _PPPK_GRADE if status == "PPPK" else _PNS_GRADE
-    if grade and status in ("PNS", "PPPK") and not pattern.match(grade):
-        example = "IX" if status == "PPPK" else "III/a"
-        err("golongan", f"'{grade}' bukan golongan {status} yang sah (contoh: {example})")
-    role = ROLE_ALIASES.get(rec.get("peran", "").lower())
-    if rec.get("peran") and role is None:
-        err("peran", f"'{rec['peran']}' tidak dikenal; pilihan: learner, trainer, hr, admin")
-    username = rec.get("username", "").lower() or nip
-    if rec.get("username") and not _USERNAME.match(username):
-        err("username", f"'{rec['username']}': huruf kecil/angka/-/_, diawali huruf, 2-31 karakter")
-    courses = tuple(c.strip().lower() for c in rec.get("kursus", "").split(";") if c.strip())
-    bad_courses = [c for c in courses if not _COURSE.match(c)]
-    if bad_courses:
-        err("kursus", f"id kursus tidak sah: {', '.join(bad_courses)} (huruf kecil, angka, '-')")
-    if errors:
-        return None, errors
-    row = RosterRow(
-        line=line,
-        nip=nip,
-        name=rec["nama"],
-        unit_code=unit_code,
-        unit_name=unit_name,
-        position=rec["jabatan"],
-        position_type=canonical or ptype,
-        grade=grade,
-        status=status,
-        role=role or "learner",
-        username=username,
-        courses=courses,
-    )
-    return row, []
 
 
 def _cross_row_errors(
@@ -219,19 +121,18 @@ def parse(
     optional = OPTIONAL if known_units is None else ("unit_nama", *OPTIONAL)
     required = tuple(c for c in REQUIRED if c not in optional)
     table = parse_table(text, source, required, optional, rejected=RosterError)
-    rows: list[RosterRow] = []
-    errors: list[RowError] = list(table.errors)
+    valid, errors = validate_rows(table, RosterRecord, {"known_units": known_units})
+    rows = [
+        RosterRow(line=line, **(row.model_dump() | {"username": row.username or row.nip}))
+        for line, row in valid
+    ]
     seen_nip: dict[str, int] = {}
     seen_user: dict[str, int] = {}
     unit_names: dict[str, tuple[str, int]] = {}
-    for record in table.records:
-        row, row_errors = _check_row(record, known_units)
-        errors += row_errors
+    for record in table.records:  # invalid rows too, so one pass reports everything
         # with registered units a name is checked against the register, not earlier rows
         names = unit_names if known_units is None else {}
         errors += _cross_row_errors(record.line, record.values, seen_nip, seen_user, names)
-        if row is not None:
-            rows.append(row)
     if errors:
         raise RosterError(source, sorted(errors, key=lambda e: e.line))
     if not rows:

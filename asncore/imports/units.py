@@ -14,6 +14,9 @@ induk  no       code of the parent unit (in this file or already registered);
 Units are added or updated (name, parent), never deleted: people, scores and learning
 hours refer to them. A parent that is neither in the file nor registered, and a chain of
 parents that comes back to itself, are errors.
+
+Each row is checked by :class:`asncore.imports.rows.UnitRecord`; duplicate codes,
+unknown parents and cycles are checked across rows here.
 """
 
 from __future__ import annotations
@@ -24,13 +27,22 @@ from pathlib import Path
 from sqlalchemy import select
 
 from asncore.db import Unit, session_factory
+from asncore.units import cycle_from
 
-from .csvtable import RowError, UpsertResult, missing_values, no_rows, parse_table, read_text
-from .roster import UNIT_CODE, RosterError
+from .csvtable import (
+    RowError,
+    UpsertResult,
+    duplicates,
+    no_rows,
+    parse_table,
+    read_text,
+    validate_rows,
+)
+from .roster import RosterError
+from .rows import UNIT_CODE, UnitRecord
 
 REQUIRED = ("kode", "nama")
 OPTIONAL = ("induk",)
-MAX_NAME = 200
 
 
 class UnitsError(RosterError):
@@ -67,14 +79,6 @@ def known_names(rows: list[UnitRow], registered: dict[str, RegisteredUnit]) -> d
     return names
 
 
-def _check_code(line: int, field: str, raw: str) -> RowError | None:
-    if raw and not UNIT_CODE.match(raw.upper()):
-        return RowError(
-            line, field, f"'{raw}' hanya huruf, angka, titik, '-' atau '_' (paling banyak 32)"
-        )
-    return None
-
-
 def _cycles(rows: list[UnitRow], registered: dict[str, RegisteredUnit]) -> list[RowError]:
     """One error per parent chain that returns to itself, on the first file line in it."""
     parent = {code: unit.parent_code for code, unit in registered.items()}
@@ -82,13 +86,9 @@ def _cycles(rows: list[UnitRow], registered: dict[str, RegisteredUnit]) -> list[
     line_of = {r.code: r.line for r in rows}
     errors, reported = [], set()
     for row in rows:
-        path, code = [], row.code
-        while code is not None and code not in path:
-            path.append(code)
-            code = parent.get(code)
-        if code is None:
+        cycle = cycle_from(row.code, parent)
+        if cycle is None:
             continue
-        cycle = path[path.index(code):]
         if frozenset(cycle) in reported:
             continue
         reported.add(frozenset(cycle))
@@ -117,41 +117,28 @@ def parse(
     with all problems, or returns the rows."""
     registered = registered or {}
     table = parse_table(text, source, REQUIRED, OPTIONAL, rejected=UnitsError)
-    errors: list[RowError] = list(table.errors)
-    rows: list[UnitRow] = []
-    first_line: dict[str, int] = {}
-    parents: list[tuple[int, str]] = []
+    valid, errors = validate_rows(table, UnitRecord)
+    # codes and parents as written, from invalid rows too: one pass reports everything
+    codes = [(r.line, r.get("kode").upper()) for r in table.records]
+    repeated = duplicates(codes, "kode")
+    errors += repeated
+    in_file = {code for _, code in codes}
     for record in table.records:
-        row_errors = missing_values(record, REQUIRED)
-        code, name, parent = (
-            record.get("kode").upper(), record.get("nama"), record.get("induk").upper()
-        )
-        for field, raw in (("kode", record.get("kode")), ("induk", record.get("induk"))):
-            if problem := _check_code(record.line, field, raw):
-                row_errors.append(problem)
-        if len(name) > MAX_NAME:
-            row_errors.append(RowError(record.line, "nama", f"paling banyak {MAX_NAME} karakter"))
-        if code and code in first_line:
-            row_errors.append(
-                RowError(record.line, "kode", f"duplikat, sudah ada di baris {first_line[code]}")
-            )
-        elif code:
-            first_line[code] = record.line
-        if parent:
-            parents.append((record.line, parent))
-        errors += row_errors
-        if not row_errors:
-            rows.append(UnitRow(record.line, code, name, parent or None))
-    for line, parent in parents:
-        if parent not in first_line and parent not in registered and UNIT_CODE.match(parent):
+        parent = record.get("induk").upper()
+        known = parent in in_file or parent in registered
+        if parent and not known and UNIT_CODE.match(parent):  # a bad code is said already
             errors.append(
                 RowError(
-                    line,
+                    record.line,
                     "induk",
                     f"induk '{parent}' tidak dikenal: tidak ada di berkas ini dan belum "
                     "terdaftar (unknown parent); tambahkan baris untuk unit itu",
                 )
             )
+    repeated_lines = {e.line for e in repeated}
+    rows = [
+        UnitRow(line, **row.model_dump()) for line, row in valid if line not in repeated_lines
+    ]
     errors += _cycles(rows, registered)
     if errors:
         raise UnitsError(source, sorted(errors, key=lambda e: e.line))

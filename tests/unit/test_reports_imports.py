@@ -8,13 +8,15 @@ import dataclasses
 import datetime as dt
 from pathlib import Path
 
+import pydantic
 import pytest
 from sqlalchemy import func, select
 
 from asncore import settings
-from asncore.imports import units
+from asncore.imports import dictionary, jp, roster, units
+from asncore.imports import rows as row_models
 from asnhub import accounts, demo, rosterload
-from asncore.imports.csvtable import ImportRejected, parse_table, read_table
+from asncore.imports.csvtable import ImportRejected, parse_table, read_table, validate_rows
 from asncore.imports.roster import RosterError
 from asncore.imports.roster import parse as parse_roster
 from asncore.db import (
@@ -26,7 +28,7 @@ from asncore.db import (
     UnitMembership,
     session_factory,
 )
-from asncore.imports import cli_tmp as import_cli
+from asn_ambon.cli import main as asn_ambon
 from asncore.imports.dictionary import (
     CompetenciesRejected,
     LevelsRejected,
@@ -130,6 +132,53 @@ def test_csvtable_rejects_non_utf8_naming_file_and_line(tmp_path):
     assert err.value.source == str(path)
     assert found(err) == {(3, "(berkas)")}
     assert "bukan UTF-8" in str(err.value)
+
+
+def test_validate_rows_names_line_and_column_of_each_invalid_field():
+    class Row(pydantic.BaseModel):
+        code: str = pydantic.Field(alias="kode", min_length=1, max_length=4)
+        count: int = pydantic.Field(0, alias="jumlah")
+
+        @pydantic.field_validator("code")
+        @classmethod
+        def _upper(cls, code: str) -> str:
+            if not code.isalpha():
+                raise ValueError(f"'{code}' hanya huruf")
+            return code.upper()
+
+    table = parse_table(
+        "kode,jumlah\nab,1\n,2\nabcdef,3\nx1,x,9\na-b,\n", "x.csv", ("kode",), ("jumlah",)
+    )
+    valid, errors = validate_rows(table, Row)
+    assert [(line, row.code, row.count) for line, row in valid] == [(2, "AB", 1)]
+    assert [str(e) for e in errors] == [
+        "baris 5, kolom '(baris)': kolom lebih banyak dari header (3 nilai, header 2 kolom); "
+        "nilai yang memuat koma atau titik koma harus diberi tanda kutip",
+        "baris 3, kolom 'kode': wajib diisi (required)",
+        "baris 4, kolom 'kode': paling banyak 4 karakter",
+        "baris 6, kolom 'kode': 'a-b' hanya huruf",
+        "baris 6, kolom 'jumlah': Input should be a valid integer, unable to parse string as an "
+        "integer",
+    ]
+
+
+@pytest.mark.parametrize(
+    "model, required, optional",
+    [
+        (row_models.RosterRecord, roster.REQUIRED, roster.OPTIONAL),
+        (row_models.UnitRecord, units.REQUIRED, units.OPTIONAL),
+        (row_models.JpRecord, jp.REQUIRED, jp.OPTIONAL),
+        (
+            row_models.CompetencyRecord,
+            dictionary.COMPETENCY_REQUIRED,
+            dictionary.COMPETENCY_OPTIONAL,
+        ),
+        (row_models.LevelRecord, dictionary.LEVEL_REQUIRED, dictionary.LEVEL_OPTIONAL),
+    ],
+)
+def test_each_row_model_reads_exactly_the_columns_of_its_import(model, required, optional):
+    columns = {field.alias or name for name, field in model.model_fields.items()}
+    assert columns == set(required) | set(optional)
 
 
 # ---- units ----------------------------------------------------------------------------
@@ -498,14 +547,14 @@ def test_levels_replace_the_table_with_competencies_of_the_same_import(url, tmp_
 def test_cli_summarises_or_rejects_with_exit_1(tmp_path, monkeypatch, capsys):
     settings_file = write(tmp_path, "settings.yaml", f"data_dir: {tmp_path / 'var'}\n")
     monkeypatch.setenv(settings.SETTINGS_ENV, str(settings_file))
-    assert import_cli.main(["unit", "import", str(EXAMPLES / "unit.csv")]) == 0
+    assert asn_ambon(["unit", "import", str(EXAMPLES / "unit.csv")]) == 0
     assert "10 baru" in capsys.readouterr().out
     bad = jp_file(tmp_path, f"{MARIA},Bimtek,Dukcapil,2026-03-10,2026-03-12,24,,")  # empty roster
-    assert import_cli.main(["jp", "import", str(bad)]) == 1
+    assert asn_ambon(["jp", "import", str(bad)]) == 1
     out = capsys.readouterr()
     assert "Berkas JP ditolak" in out.err and "baris 2, kolom 'nip'" in out.err and out.out == ""
-    assert import_cli.main(["kamus", "import-kompetensi", str(EXAMPLES / "kompetensi.csv")]) == 0
-    assert import_cli.main(["kamus", "import-level", str(EXAMPLES / "level-dibutuhkan.csv")]) == 0
+    assert asn_ambon(["kamus", "import-kompetensi", str(EXAMPLES / "kompetensi.csv")]) == 0
+    assert asn_ambon(["kamus", "import-level", str(EXAMPLES / "level-dibutuhkan.csv")]) == 0
     assert "59 level menggantikan 45" in capsys.readouterr().out
     url = settings.load()["database"]["platform_url"]
     assert count(url, JpEntry) == 0 and count(url, Unit) == 10

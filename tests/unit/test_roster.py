@@ -68,3 +68,29 @@ def test_pppk_grade_and_username_column():
 def test_empty_roster_is_an_error():
     with pytest.raises(RosterError, match="kosong"):
         parse(HEADER + "\n")
+
+
+def test_status_decides_nip_and_grade_rules_and_optional_columns_are_checked():
+    header = HEADER + ",username,kursus"
+    rows = [
+        # PPPK number (no PNS date split), PPPK grade: fine
+        "000000000000000001,Ana,KEL,Kelurahan,Staf,Pelaksana,IX,pppk,learner,,",
+        # unknown status: reported alone; the NIP is then checked as a PNS one, grade not
+        "000000000000000002,Budi,KEL,Kelurahan,Staf,Pelaksana,IX,CPNS,learner,,",
+        "199005142015032002,Citra,KEL,Kelurahan,Staf,Pelaksana,II/c,PNS,learner,1citra,A;b c",
+    ]
+    with pytest.raises(RosterError) as err:
+        parse("\n".join([header, *rows]))
+    assert {(e.line, e.field) for e in err.value.errors} == {
+        (3, "status"),
+        (3, "nip"),
+        (4, "username"),
+        (4, "kursus"),
+    }
+    assert "baris 3, kolom 'status': 'CPNS' harus PNS atau PPPK" in str(err.value)
+    assert "id kursus tidak sah: b c" in str(err.value)
+    (row,) = parse(f"{header}\n{rows[0]}\n")
+    assert (row.status, row.grade, row.username, row.courses) == ("PPPK", "IX", row.nip, ())
+    courses = rows[2].replace("1citra,A;b c", "citra, Kursus-A ; kursus-b;")
+    (row,) = parse(f"{header}\n{courses}\n")
+    assert row.username == "citra" and row.courses == ("kursus-a", "kursus-b")
