@@ -1,9 +1,18 @@
-"""Platform settings: embedded defaults, one optional YAML file, a schema check.
+"""Platform settings: one pydantic model (defaults and validation together), one YAML file.
 
-The file (default ``settings.yaml`` next to ``jupyterhub_config.py``, or the path in
-``$ASN_SETTINGS``) only needs the keys an operator wants to change; everything else
-comes from :data:`DEFAULTS`. A bad key or value stops the start with the key path and
-the reason, before anything is created.
+The file (default ``settings.yaml`` in the platform folder, or the path in ``$ASN_SETTINGS``)
+only needs the keys an operator wants to change; every other value is the default written
+in :class:`Settings`. A bad key or value stops the start with the file, the key path and
+the reason, before anything is created. ``Settings.model_json_schema()`` documents every
+key.
+
+The platform folder (:func:`project_root`) is ``$ASN_ROOT``, else the nearest folder at or
+above the working directory holding ``jupyterhub_config.py`` and ``pyproject.toml``: the
+code may be installed elsewhere (site-packages), the folder holds the settings, courses and
+assessments. Relative paths in the settings are resolved against it.
+
+The hub, the CLI and the hub-managed services all call :func:`load`; the hub hands its
+services :func:`service_environment` so they read the same file.
 """
 
 from __future__ import annotations
@@ -11,186 +20,206 @@ from __future__ import annotations
 import copy
 import os
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
 import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from .constants import JP_CEILING_PPPK, JP_TARGET_PNS, MASTERY_THRESHOLDS, MINUTES_PER_JP
+
 SETTINGS_ENV = "ASN_SETTINGS"
-DEFAULT_SETTINGS_FILE = REPO_ROOT / "settings.yaml"
+DEFAULT_PUBLIC_DIR = "/srv/asn-ambon/publik"
+ROOT_ENV = "ASN_ROOT"
+SETTINGS_FILE_NAME = "settings.yaml"
+ROOT_MARKERS = ("jupyterhub_config.py", "pyproject.toml")
 
-DEFAULTS: dict[str, Any] = {
-    # Generated state (databases, secrets, credentials) lives under one directory.
-    "data_dir": "var",
-    "hub": {
-        "ip": "127.0.0.1",
-        "port": 8000,
-        "base_url": "/",
-        # internal ports on 127.0.0.1: the hub's own API and the proxy's REST API
-        "hub_port": 8081,
-        "proxy_api_port": 8001,
-        # Development without isolation: every learner server runs as the operator's own
-        # Unix user. Only for a laptop; the hub pages then carry a warning banner.
-        "dev_mode": False,
-    },
-    "roster": {
-        # Path to a roster CSV (see README "Memuat roster"). Empty: the demo roster.
-        "file": "",
-        # Path to a units CSV (kode, nama, induk; see asncore.imports.units), loaded before the
-        # roster; roster rows must then name a registered unit. Empty: units come from
-        # the roster rows.
-        "units_file": "",
-    },
-    "accounts": {
-        "min_password_length": 10,
-        "check_common_password": True,
-        "allowed_failed_logins": 5,
-        "lockout_seconds": 600,
-        "open_signup": False,
-    },
-    "unix": {
-        # NIPs are all digits; Debian refuses such user names, so every hub user maps to
-        # "<prefix><username>" on the system (see asnhub.unixusers).
-        "user_prefix": "asn-",
-        "home_base": "/home",
-    },
-    "learning": {
-        # Yearly learning-hours target (PP 17/2020: at least 20 JP for PNS; PPPK up to 24).
-        "jp_target_pns": 20,
-        "jp_target_pppk": 24,
-        "minutes_per_jp": 45,
-        # Module sources (module.yaml + lesson notebooks), published to learners on start.
-        "courses_dir": "courses",
-    },
-    "assessments": {
-        # nbgrader course sources (assessments/<course>/source); one course per folder.
-        "dir": "assessments",
-        # Generated: grader homes with the course directories (gradebooks, submissions),
-        # and the exchange. Learners' servers reach the exchange, so both live outside
-        # the (root-only) data directory.
-        "courses_root": "/srv/asn-ambon/kursus",
-        "exchange_dir": "/srv/asn-ambon/exchange",
-        # formgrader services listen on first_port, first_port + 1, ... (one per course)
-        "first_port": 10200,
-        # the "penilaian" service: trainers start a sandboxed autograde of their course
-        "grading_port": 10199,
-        "grading_workers": 2,
-        # every attempt is kept under <course>/attempts; this one is graded
-        "counts": "latest",
-    },
-    "reports": {
-        # An item level L (1-5) is mastered when score/max over the learner's counted
-        # items of that level reaches mastery_thresholds[L-1]; the competency level is
-        # the highest mastered level with every lower level (that has items) mastered.
-        "mastery_thresholds": [0.7, 0.7, 0.75, 0.75, 0.8],
-        # periods of the trend tables: "year" or "quarter"
-        "trend_period": "year",
-    },
-    "culler": {"enabled": True, "timeout_seconds": 3600, "every_seconds": 300},
-    "ui": {"default_url": "/lab", "locale": "id_ID"},
-    "service": {"name": "kompetensi", "port": 10101},
-    "database": {
-        # SQLAlchemy URLs; empty means a SQLite file under data_dir.
-        "hub_url": "",
-        "platform_url": "",
-    },
-}
-
-_PORT = {"type": "integer", "minimum": 1, "maximum": 65535}
-_POS_INT = {"type": "integer", "minimum": 1}
+Port = Annotated[int, Field(ge=1, le=65535)]
+PositiveInt = Annotated[int, Field(ge=1)]
+NonEmpty = Annotated[str, Field(min_length=1)]
+AbsolutePath = Annotated[str, Field(pattern=r"^/")]
 
 
-def _section(properties: dict[str, Any]) -> dict[str, Any]:
-    return {"type": "object", "additionalProperties": False, "properties": properties}
+class Section(BaseModel):
+    """A block of the settings file: unknown keys and wrong types are errors (no coercion)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
-SCHEMA: dict[str, Any] = {
-    "$schema": "https://json-schema.org/draft/2020-12/schema",
-    **_section(
-        {
-            "data_dir": {"type": "string", "minLength": 1},
-            "hub": _section(
-                {
-                    "ip": {"type": "string", "minLength": 1},
-                    "port": _PORT,
-                    "base_url": {"type": "string", "pattern": "^/(.*/)?$"},
-                    "hub_port": _PORT,
-                    "proxy_api_port": _PORT,
-                    "dev_mode": {"type": "boolean"},
-                }
-            ),
-            "roster": _section({"file": {"type": "string"}, "units_file": {"type": "string"}}),
-            "accounts": _section(
-                {
-                    "min_password_length": {"type": "integer", "minimum": 8},
-                    "check_common_password": {"type": "boolean"},
-                    "allowed_failed_logins": _POS_INT,
-                    "lockout_seconds": _POS_INT,
-                    "open_signup": {"type": "boolean"},
-                }
-            ),
-            "unix": _section(
-                {
-                    "user_prefix": {"type": "string", "pattern": "^[a-z][a-z0-9-]{0,9}$"},
-                    "home_base": {"type": "string", "pattern": "^/"},
-                }
-            ),
-            "learning": _section(
-                {
-                    "jp_target_pns": {"type": "number", "exclusiveMinimum": 0},
-                    "jp_target_pppk": {"type": "number", "exclusiveMinimum": 0},
-                    "minutes_per_jp": {"type": "integer", "minimum": 1},
-                    "courses_dir": {"type": "string", "minLength": 1},
-                }
-            ),
-            "assessments": _section(
-                {
-                    "dir": {"type": "string", "minLength": 1},
-                    "courses_root": {"type": "string", "pattern": "^/"},
-                    "exchange_dir": {"type": "string", "pattern": "^/"},
-                    "first_port": _PORT,
-                    "grading_port": _PORT,
-                    "grading_workers": {"type": "integer", "minimum": 1, "maximum": 16},
-                    "counts": {"enum": ["latest", "first"]},
-                }
-            ),
-            "reports": _section(
-                {
-                    "mastery_thresholds": {
-                        "type": "array",
-                        "items": {"type": "number", "minimum": 0, "maximum": 1},
-                        "minItems": 5,
-                        "maxItems": 5,
-                    },
-                    "trend_period": {"enum": ["year", "quarter"]},
-                }
-            ),
-            "culler": _section(
-                {
-                    "enabled": {"type": "boolean"},
-                    "timeout_seconds": {"type": "integer", "minimum": 60},
-                    "every_seconds": {"type": "integer", "minimum": 10},
-                }
-            ),
-            "ui": _section(
-                {
-                    "default_url": {"type": "string", "pattern": "^/"},
-                    "locale": {"type": "string", "enum": ["id_ID", "en"]},
-                }
-            ),
-            "service": _section(
-                {"name": {"type": "string", "pattern": "^[a-z][a-z0-9-]*$"}, "port": _PORT}
-            ),
-            "database": _section(
-                {"hub_url": {"type": "string"}, "platform_url": {"type": "string"}}
-            ),
-        }
-    ),
-}
+class Hub(Section):
+    ip: NonEmpty = "127.0.0.1"
+    port: Port = 8000
+    base_url: Annotated[str, Field(pattern=r"^/(.*/)?$")] = "/"
+    hub_port: Port = Field(8081, description="the hub's own API, on 127.0.0.1")
+    proxy_api_port: Port = Field(8001, description="the proxy's REST API, on 127.0.0.1")
+    dev_mode: bool = Field(
+        False,
+        description="Development without isolation: every learner server runs as the "
+        "operator's own Unix user. Only for a laptop; the hub pages then carry a warning.",
+    )
+
+
+class Roster(Section):
+    file: str = Field("", description="Roster CSV (README 'Memuat roster'); empty: demo roster.")
+    units_file: str = Field(
+        "",
+        description="Units CSV (kode, nama, induk), loaded before the roster; roster rows must "
+        "then name a registered unit. Empty: units come from the roster rows.",
+    )
+
+
+class Accounts(Section):
+    min_password_length: Annotated[int, Field(ge=8)] = 10
+    check_common_password: bool = True
+    allowed_failed_logins: PositiveInt = 5
+    lockout_seconds: PositiveInt = 600
+    open_signup: bool = False
+
+
+class Unix(Section):
+    user_prefix: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,9}$")] = Field(
+        "asn-",
+        description="NIPs are all digits, which Debian refuses as user names: every hub user "
+        "maps to '<prefix><username>' on the system.",
+    )
+    home_base: AbsolutePath = "/home"
+
+
+class Learning(Section):
+    jp_target_pns: Annotated[float, Field(gt=0)] = Field(
+        JP_TARGET_PNS, description="Yearly JP a PNS must reach (PP 17/2020: at least 20)."
+    )
+    jp_target_pppk: Annotated[float, Field(gt=0)] = Field(
+        JP_CEILING_PPPK, description="Yearly JP of a PPPK (PP 49/2018: at most 24)."
+    )
+    minutes_per_jp: PositiveInt = MINUTES_PER_JP
+    courses_dir: NonEmpty = Field(
+        "courses", description="Module sources (module.yaml + lessons), published on start."
+    )
+
+
+class Assessments(Section):
+    dir: NonEmpty = Field(
+        "assessments", description="nbgrader course sources: <dir>/<course>/source."
+    )
+    courses_root: AbsolutePath = Field(
+        "/srv/asn-ambon/kursus",
+        description="Generated: grader homes with the course directories. Outside the "
+        "root-only data directory because learners' servers reach the exchange.",
+    )
+    exchange_dir: AbsolutePath = "/srv/asn-ambon/exchange"
+    first_port: Port = Field(10200, description="formgraders listen on first_port + k")
+    grading_port: Port = Field(10199, description="the 'penilaian' (sandboxed autograde) service")
+    grading_workers: Annotated[int, Field(ge=1, le=16)] = 2
+    counts: Literal["latest", "first"] = Field(
+        "latest", description="Every attempt is kept; this one is graded."
+    )
+
+
+class Reports(Section):
+    mastery_thresholds: Annotated[
+        list[Annotated[float, Field(ge=0, le=1)]], Field(min_length=5, max_length=5)
+    ] = Field(
+        list(MASTERY_THRESHOLDS),
+        description="Item level L (1-5) is mastered when score/max over the learner's items "
+        "of that level reaches mastery_thresholds[L-1]; the competency level is the highest "
+        "mastered level with every lower level (that has items) mastered.",
+    )
+    trend_period: Literal["year", "quarter"] = "year"
+
+
+class Culler(Section):
+    enabled: bool = True
+    timeout_seconds: Annotated[int, Field(ge=60)] = 3600
+    every_seconds: Annotated[int, Field(ge=10)] = 300
+
+
+class Ui(Section):
+    default_url: AbsolutePath = "/lab"
+    locale: Literal["id_ID", "en"] = "id_ID"
+
+
+class Service(Section):
+    name: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$")] = "kompetensi"
+    port: Port = 10101
+
+
+class Database(Section):
+    hub_url: str = Field("", description="SQLAlchemy URL; empty: <data_dir>/jupyterhub.sqlite")
+    platform_url: str = Field("", description="SQLAlchemy URL; empty: <data_dir>/kompetensi.sqlite")
+
+
+class Settings(Section):
+    """Every setting of the platform with its default; sections as in settings.yaml."""
+
+    data_dir: NonEmpty = Field(
+        "var", description="Generated state (databases, secrets, credentials) lives here."
+    )
+    public_dir: str = Field(
+        "",
+        description="This hub's files that learners' servers read (published modules, their "
+        "Jupyter and nbgrader config), world-readable, outside the root-only data_dir; one per "
+        "hub. Empty: /srv/asn-ambon/publik, or <data_dir>/publik in dev mode.",
+    )
+    hub: Hub = Field(default_factory=Hub)
+    roster: Roster = Field(default_factory=Roster)
+    accounts: Accounts = Field(default_factory=Accounts)
+    unix: Unix = Field(default_factory=Unix)
+    learning: Learning = Field(default_factory=Learning)
+    assessments: Assessments = Field(default_factory=Assessments)
+    reports: Reports = Field(default_factory=Reports)
+    culler: Culler = Field(default_factory=Culler)
+    ui: Ui = Field(default_factory=Ui)
+    service: Service = Field(default_factory=Service)
+    database: Database = Field(default_factory=Database)
+
+
+# The defaults as a plain dict, derived from the model (never edit: callers deep-merge
+# overrides onto a copy and pass the result to resolve()).
+DEFAULTS: dict[str, Any] = Settings().model_dump()
 
 
 class SettingsError(ValueError):
     """A settings file that cannot be used; the message names the file, key and reason."""
+
+
+def project_root() -> Path:
+    """The platform folder: ``$ASN_ROOT``, else the nearest folder at or above the working
+    directory that holds ``jupyterhub_config.py`` and ``pyproject.toml``."""
+    env = os.environ.get(ROOT_ENV)
+    if env:
+        root = Path(env).resolve()
+        if not root.is_dir():
+            raise SettingsError(
+                f"{ROOT_ENV}={env}: folder tidak ada (folder does not exist). Isi {ROOT_ENV} "
+                "dengan folder platform (set it to the platform folder)."
+            )
+        return root
+    cwd = Path.cwd().resolve()
+    for folder in (cwd, *cwd.parents):
+        if all((folder / marker).is_file() for marker in ROOT_MARKERS):
+            return folder
+    raise SettingsError(
+        f"Folder platform tidak ditemukan dari {cwd}: jalankan perintah dari folder platform "
+        f"(yang berisi {' dan '.join(ROOT_MARKERS)}) atau isi {ROOT_ENV} dengan folder itu. "
+        f"(Platform folder not found from {cwd}: run from the platform folder or set {ROOT_ENV}.)"
+    )
+
+
+def settings_path() -> Path:
+    """The file :func:`load` reads when given none: ``$ASN_SETTINGS`` or settings.yaml in
+    the platform folder."""
+    env = os.environ.get(SETTINGS_ENV)
+    return Path(env) if env else project_root() / SETTINGS_FILE_NAME
+
+
+def service_environment() -> dict[str, str]:
+    """What a hub-managed service needs to load the settings the hub uses: the platform
+    folder and, when a settings file is in use, its absolute path (absent: defaults)."""
+    env = {ROOT_ENV: str(project_root())}
+    path = settings_path()
+    if path.exists():
+        env[SETTINGS_ENV] = str(path.resolve())
+    return env
 
 
 def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
@@ -204,43 +233,62 @@ def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]
     return merged
 
 
-def validate(raw: Any, source: str = "settings") -> None:
-    """Raise SettingsError listing every problem in ``raw`` (a parsed settings file)."""
-    if raw is None:
-        return
-    import jsonschema  # 2-3 s of imports (format checkers): only when there is a file to check
-
-    validator = jsonschema.Draft202012Validator(SCHEMA)
-    errors = sorted(validator.iter_errors(raw), key=lambda e: list(e.absolute_path))
-    if not errors:
-        return
-    lines = []
-    for error in errors:
-        key = ".".join(str(p) for p in error.absolute_path) or "(root)"
-        if error.validator == "additionalProperties":
-            unknown = sorted(set(error.instance) - set(error.schema.get("properties", {})))
-            reason = f"unknown key(s) {', '.join(unknown)}; allowed: " + ", ".join(
-                sorted(error.schema.get("properties", {}))
-            )
-            lines.append(f"{source}: {key}: {reason}")
-        else:
-            lines.append(f"{source}: {key}: {error.message}")
-    raise SettingsError("Pengaturan tidak valid (invalid settings):\n  " + "\n  ".join(lines))
+def _section_at(path: tuple) -> type[BaseModel] | None:
+    model: Any = Settings
+    for part in path:
+        field = model.model_fields.get(part) if isinstance(part, str) else None
+        section = field.annotation if field is not None else None
+        if not (isinstance(section, type) and issubclass(section, BaseModel)):
+            return None
+        model = section
+    return model
 
 
-def settings_path() -> Path:
-    return Path(os.environ.get(SETTINGS_ENV) or DEFAULT_SETTINGS_FILE)
+def _problems(error: ValidationError) -> list[str]:
+    """One line per problem, ``key.path: reason``; unknown keys of a section on one line."""
+    lines: list[tuple[str, str]] = []
+    unknown: dict[tuple, list[str]] = {}
+    for item in error.errors():
+        loc = tuple(item["loc"])
+        if item["type"] == "extra_forbidden":
+            unknown.setdefault(loc[:-1], []).append(str(loc[-1]))
+            continue
+        reason = item["msg"]
+        if item["type"] == "model_type":  # pydantic says "instance of Hub": name the fix
+            reason = "expected a section of 'key: value' lines"
+        if not isinstance(item.get("input"), (dict, list)):
+            reason += f" (got {item.get('input')!r})"
+        lines.append((".".join(str(p) for p in loc) or "(root)", reason))
+    for parent, keys in unknown.items():
+        section = _section_at(parent)
+        allowed = ", ".join(sorted(section.model_fields)) if section else "-"
+        reason = f"unknown key(s) {', '.join(sorted(keys))}; allowed: {allowed}"
+        lines.append((".".join(str(p) for p in parent) or "(root)", reason))
+    return [f"{key}: {reason}" for key, reason in sorted(lines)]
+
+
+def validate(raw: Any, source: str = "settings") -> Settings:
+    """The settings in ``raw`` (a parsed file, possibly partial; None: all defaults), or
+    SettingsError listing every problem, each with ``source``, the key path and the reason."""
+    try:
+        return Settings.model_validate({} if raw is None else raw)
+    except ValidationError as exc:
+        lines = [f"{source}: {line}" for line in _problems(exc)]
+        raise SettingsError(
+            "Pengaturan tidak valid (invalid settings):\n  " + "\n  ".join(lines)
+        ) from None
 
 
 def load(path: Path | str | None = None) -> dict[str, Any]:
-    """Defaults merged with the settings file (if it exists), validated and resolved.
+    """The settings file (if it exists) over the defaults, validated and resolved.
 
-    Relative paths (data_dir, roster.file, roster.units_file) are resolved against the
-    repository root so the hub, the CLI and the tests agree whatever their working directory.
+    Relative paths (data_dir, courses, assessments, roster files) are resolved against the
+    platform folder so the hub, the CLI, the services and the tests agree whatever their
+    working directory.
     """
     explicit = path is not None or bool(os.environ.get(SETTINGS_ENV))
     path = Path(path) if path is not None else settings_path()
-    raw: Any = {}
+    raw: Any = None
     if path.exists():
         try:
             raw = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -248,26 +296,36 @@ def load(path: Path | str | None = None) -> dict[str, Any]:
             raise SettingsError(f"{path}: not valid YAML: {exc}") from exc
     elif explicit:
         raise SettingsError(f"{path}: settings file not found")
-    validate(raw, str(path))
-    return resolve(deep_merge(DEFAULTS, raw or {}))
+    return resolve(validate(raw, str(path)))
 
 
-def resolve(settings: dict[str, Any]) -> dict[str, Any]:
-    """Make paths absolute and fill database URLs from the data directory."""
-    settings = copy.deepcopy(settings)
-    data_dir = Path(settings["data_dir"])
-    if not data_dir.is_absolute():
-        data_dir = REPO_ROOT / data_dir
-    settings["data_dir"] = str(data_dir)
-    courses = Path(settings["learning"]["courses_dir"])
-    settings["learning"]["courses_dir"] = str(courses if courses.is_absolute() else REPO_ROOT / courses)
-    adir = Path(settings["assessments"]["dir"])
-    settings["assessments"]["dir"] = str(adir if adir.is_absolute() else REPO_ROOT / adir)
+def resolve(settings: Settings | dict[str, Any]) -> dict[str, Any]:
+    """A plain nested dict with absolute paths and database URLs filled from data_dir.
+
+    ``settings`` may be a partial dict (missing keys take their defaults); it is validated.
+    """
+    if not isinstance(settings, Settings):
+        settings = validate(settings)
+    resolved = settings.model_dump()
+    root: Path | None = None  # looked up only if a path is relative
+
+    def absolute(value: str) -> str:
+        nonlocal root
+        if Path(value).is_absolute():
+            return value
+        root = root or project_root()
+        return str(root / value)
+
+    resolved["data_dir"] = data_dir = absolute(resolved["data_dir"])
+    resolved["public_dir"] = absolute(resolved["public_dir"] or (
+        str(Path(data_dir) / "publik") if resolved["hub"]["dev_mode"] else DEFAULT_PUBLIC_DIR))
+    resolved["learning"]["courses_dir"] = absolute(resolved["learning"]["courses_dir"])
+    resolved["assessments"]["dir"] = absolute(resolved["assessments"]["dir"])
+    roster = resolved["roster"]
     for key in ("file", "units_file"):
-        roster_file = settings["roster"].get(key)
-        if roster_file and not Path(roster_file).is_absolute():
-            settings["roster"][key] = str(REPO_ROOT / roster_file)
-    db = settings["database"]
-    db["hub_url"] = db["hub_url"] or f"sqlite:///{data_dir / 'jupyterhub.sqlite'}"
-    db["platform_url"] = db["platform_url"] or f"sqlite:///{data_dir / 'kompetensi.sqlite'}"
-    return settings
+        if roster[key]:
+            roster[key] = absolute(roster[key])
+    db = resolved["database"]
+    db["hub_url"] = db["hub_url"] or f"sqlite:///{Path(data_dir) / 'jupyterhub.sqlite'}"
+    db["platform_url"] = db["platform_url"] or f"sqlite:///{Path(data_dir) / 'kompetensi.sqlite'}"
+    return resolved

@@ -7,14 +7,14 @@ so all of this is testable against an empty ``traitlets.config.Config``.
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
-from . import assessments, roles
-from .publish import PUBLISHED
+from asncore.settings import project_root, service_environment
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from . import assessments, roles
+from .publish import public_environment
+
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 DEV_MODE_BANNER = (
@@ -46,7 +46,7 @@ def update_hub(c, settings: dict) -> None:
     c.JupyterHub.pid_file = str(data_dir / "jupyterhub.pid")
     c.JupyterHub.template_paths = [str(TEMPLATES)]
     c.ConfigurableHTTPProxy.command = [
-        str(REPO_ROOT / "node_modules/.bin/configurable-http-proxy")
+        str(project_root() / "node_modules/.bin/configurable-http-proxy")
     ]
     c.ConfigurableHTTPProxy.pid_file = str(data_dir / "jupyterhub-proxy.pid")
     template_vars = {"platform_name": "Kompetensi ASN Kota Ambon"}
@@ -86,8 +86,10 @@ def update_spawner(c, settings: dict) -> None:
     c.Spawner.notebook_dir = "~"
     c.Spawner.environment = {
         "KOMPETENSI_URL": f"{service_url(settings)}/services/{service['name']}",
-        "BELAJAR_MODULES_DIR": str(PUBLISHED),
         "BELAJAR_LOCALE": ui["locale"],
+        # this hub's modules and Jupyter/nbgrader configuration (its exchange), never the
+        # shared environment's: another hub on the machine cannot re-point these servers
+        **public_environment(settings),
     }
     c.Spawner.server_token_scopes = roles.server_token_scopes(service["name"])
     c.Spawner.http_timeout = 60
@@ -101,14 +103,9 @@ def update_services(c, settings: dict) -> None:
             "name": service["name"],
             "url": service_url(settings),
             "command": [sys.executable, "-m", "services.kompetensi"],
-            "cwd": str(REPO_ROOT),
-            "environment": {
-                "KOMPETENSI_DB_URL": settings["database"]["platform_url"],
-                "KOMPETENSI_COURSES_DIR": settings["learning"]["courses_dir"],
-                "KOMPETENSI_JP_TARGET_PNS": str(settings["learning"]["jp_target_pns"]),
-                "KOMPETENSI_JP_TARGET_PPPK": str(settings["learning"]["jp_target_pppk"]),
-                "KOMPETENSI_REPORTS": json.dumps(settings["reports"]),
-            },
+            "cwd": str(project_root()),
+            # the service loads the same settings file itself (asncore.settings.load)
+            "environment": service_environment(),
             "oauth_no_confirm": True,
             "display": True,
         }

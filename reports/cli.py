@@ -18,19 +18,7 @@ from pathlib import Path
 
 from asncore.commands import settings_of
 
-
-def report_config(settings: dict, year: int, unit: str | None, include_inactive: bool = False):
-    from .engine import ReportConfig
-
-    learning, reports = settings["learning"], settings["reports"]
-    return ReportConfig(
-        year=year,
-        mastery_thresholds=tuple(reports["mastery_thresholds"]),
-        jp_targets={"PNS": learning["jp_target_pns"], "PPPK": learning["jp_target_pppk"]},
-        unit=unit,
-        period=reports["trend_period"],
-        include_inactive=include_inactive,
-    )
+from .config import report_config
 
 
 def build_platform_report(settings: dict, year: int, unit: str | None, out: Path,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from pathlib import Path
 
@@ -10,14 +9,16 @@ from jupyterhub.services.auth import HubOAuthCallbackHandler
 from jupyterhub.utils import url_path_join
 from tornado import web
 
+from asncore.db import session_factory
+from asncore.db import session_factory
+from asncore.settings import DEFAULTS
+from reports.config import report_config
 from reports.engine import ReportConfig
 
 from . import handlers, hr
 from .catalogue import load_catalogue
-from asncore.db import session_factory
 from .reportcache import ReportCache
 
-DEFAULT_JP_TARGETS = {"PNS": 20.0, "PPPK": 24.0}
 NIP = r"([0-9]{18})"
 
 
@@ -25,12 +26,11 @@ def make_app(
     db_url: str,
     prefix: str,
     courses_dir: str | Path,
-    jp_targets: dict | None = None,
-    report_config: ReportConfig | None = None,
+    config: ReportConfig | None = None,
 ) -> web.Application:
-    jp_targets = jp_targets or DEFAULT_JP_TARGETS
+    """The service's Tornado app; ``config`` defaults to the settings' defaults."""
+    config = config or report_config(DEFAULTS)
     sessions = session_factory(db_url)
-    config = report_config or ReportConfig(year=dt.date.today().year, jp_targets=jp_targets)
     routes = [
         (r"", handlers.HomeHandler),
         (r"oauth_callback", HubOAuthCallbackHandler),
@@ -57,8 +57,8 @@ def make_app(
         db_url=db_url,
         reports=ReportCache(sessions.kw["bind"], config),
         prefix=prefix,
-        catalogue=load_catalogue(courses_dir),
-        jp_targets=jp_targets,
+        catalogue=load_catalogue(courses_dir, db_url),
+        jp_targets=dict(config.jp_targets),
         template_path=str(Path(__file__).parent / "templates"),
         cookie_secret=os.urandom(32),
         # HubAuth itself checks xsrf on cookie-authenticated writes (JupyterHub >= 4.1);

@@ -15,9 +15,9 @@ import asyncio
 import tempfile
 import time
 from collections.abc import Callable
-from pathlib import Path
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
+from pathlib import Path
 
 from sqlalchemy.engine import Engine
 

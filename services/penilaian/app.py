@@ -15,31 +15,25 @@ hand), it syncs the assignment's item scores to the competency database for HR.
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import re
 import sys
-from pathlib import Path
 from urllib.parse import urlparse
 
-from jupyterhub.services.auth import HubOAuthCallbackHandler, HubOAuthenticated
+from jupyterhub.services.auth import HubOAuthCallbackHandler
 from jupyterhub.utils import url_path_join
 from tornado import web
 
-REPO = Path(__file__).resolve().parent.parent
+from asncore.settings import load, project_root
+from asnhub import assessments
+
+from ..base import JsonApiHandler
+
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,60}$")
 
 
-class CourseHandler(HubOAuthenticated, web.RequestHandler):
+class CourseHandler(JsonApiHandler):
     """A course's trainers only; one grading command per course at a time."""
-
-    def get_login_url(self):
-        raise web.HTTPError(403)
-
-    def write_error(self, status_code, **kwargs):
-        exc = kwargs.get("exc_info", (None, None))[1]
-        message = exc.log_message if isinstance(exc, web.HTTPError) and exc.log_message else self._reason
-        self.finish({"success": False, "message": message})
 
     def course_dir(self, course: str, assignment: str) -> str:
         courses: dict[str, str] = self.settings["courses"]
@@ -53,7 +47,8 @@ class CourseHandler(HubOAuthenticated, web.RequestHandler):
         """``python -m grading ARGS`` from the repository; (exit code, stdout, stderr)."""
         proc = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "grading", *args,
-            cwd=str(REPO), stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+            cwd=str(project_root()),
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
         )
         out, err = await proc.communicate()
         return proc.returncode, out.decode(errors="replace"), err.decode(errors="replace")
@@ -112,13 +107,15 @@ def make_app(prefix: str, courses: dict[str, str], sandbox_user: str, workers: i
 
 
 async def main() -> None:
+    settings = load()  # the hub's file: $ASN_SETTINGS, relative paths from $ASN_ROOT
+    cfg = settings["assessments"]
     url = urlparse(os.environ["JUPYTERHUB_SERVICE_URL"])
     app = make_app(
         os.environ["JUPYTERHUB_SERVICE_PREFIX"],
-        json.loads(os.environ["PENILAIAN_COURSES"]),
-        os.environ["PENILAIAN_SANDBOX_USER"],
-        int(os.environ.get("PENILAIAN_WORKERS", "2")),
-        os.environ["PENILAIAN_PLATFORM_URL"],
+        {c: str(assessments.course_dir(settings, c)) for c in assessments.course_ids(cfg["dir"])},
+        assessments.sandbox_name(settings["unix"]["user_prefix"]),
+        cfg["grading_workers"],
+        settings["database"]["platform_url"],
     )
     app.listen(url.port, url.hostname)
     await asyncio.Event().wait()

@@ -67,6 +67,32 @@ def test_services_and_culler(tmp_path):
     assert "idle-culler" not in {r["name"] for r in c.JupyterHub.load_roles}
 
 
+def test_services_read_the_hubs_settings_file(tmp_path, monkeypatch):
+    """Services get the platform folder and the settings file in use, nothing else: they
+    load the same file themselves (no settings copied into environment variables)."""
+    root = tmp_path / "platform"
+    root.mkdir()
+    monkeypatch.setenv(settings.ROOT_ENV, str(root))
+    monkeypatch.delenv(settings.SETTINGS_ENV, raising=False)
+
+    def environments(c):
+        return {s["name"]: s.get("environment") for s in c.JupyterHub.services}
+
+    c = build()
+    assert environments(c)["kompetensi"] == {"ASN_ROOT": str(root)}  # no file: defaults
+    assert c.JupyterHub.services[0]["cwd"] == str(root)
+    proxy = root / "node_modules/.bin/configurable-http-proxy"
+    assert c.ConfigurableHTTPProxy.command == [str(proxy)]
+    (root / "settings.yaml").write_text("hub:\n  port: 8123\n")
+    expected = {"ASN_ROOT": str(root), "ASN_SETTINGS": str(root / "settings.yaml")}
+    assert environments(build())["kompetensi"] == expected
+    other = tmp_path / "other.yaml"
+    other.write_text("{}\n")
+    monkeypatch.setenv(settings.SETTINGS_ENV, str(other))
+    expected = {"ASN_ROOT": str(root), "ASN_SETTINGS": str(other)}
+    assert environments(build())["kompetensi"] == expected
+
+
 def test_hub_binds_and_stores_under_data_dir():
     c = build({"hub": {"port": 8123}, "data_dir": "/srv/asn"})
     assert c.JupyterHub.port == 8123
@@ -87,7 +113,7 @@ def test_formgrader_per_course_for_its_trainers_only(tmp_path):
     assert roles["formgrade-kursus-a"] == {
         "name": "formgrade-kursus-a", "groups": ["formgrade-kursus-a"],
         "scopes": ["access:services!service=kursus-a", "access:services!service=penilaian"]}
-    assert "kursus-b" in services["penilaian"]["environment"]["PENILAIAN_COURSES"]
+    assert services["penilaian"]["environment"] == services["kompetensi"]["environment"]
     assert roles["nbgrader-kursus-a"]["scopes"] == ["list:services", "read:services!service=kursus-a"]
     assert c.RosterAuthenticator.courses == ["kursus-a", "kursus-b"]
     dev = build({"hub": {"dev_mode": True}, "assessments": {"dir": str(tmp_path)}})
