@@ -9,8 +9,11 @@ For each course in ``assessments/<course>/source`` (run as root at start):
   (anyone may drop a submission, nobody but the grader may list it; setgid so each
   submission belongs to the grader's group; sticky so nobody deletes another's),
   ``feedback`` 0711 (a learner fetches their own file by its secret hash, cannot list);
-- nbgrader configuration for learners' servers and for the course (exchange classes
-  from ``grading.exchange`` that accept this layout instead of a world-writable root).
+- nbgrader configuration for the course and for this hub's learners' servers (exchange
+  classes from ``grading.exchange`` that accept this layout instead of a world-writable
+  root). The learners' copy sits in the hub's own Jupyter configuration directory
+  (``asnhub.publish.jupyter_config_dir``), never in the shared environment: a second hub
+  on the machine does not re-point this hub's learners at its exchange.
 """
 
 from __future__ import annotations
@@ -22,13 +25,16 @@ import subprocess
 import sys
 from pathlib import Path
 
-from grading.exchange import FACTORY
+from asncore.fileio import atomic_write
 from grading.course import AUTOGRADE_PREPROCESSORS, FEEDBACK_PREPROCESSORS
+from grading.exchange import FACTORY
 
+from .publish import jupyter_config_dir
 from .unixusers import HOME_MODE
 
 COMMON_CONFIG = "nbgrader_common.py"
-LEARNER_CONFIG = Path(sys.prefix) / "etc/jupyter/nbgrader_config.py"
+# Python, not JSON: the student id is the hub name of whoever runs the server, read at load
+LEARNER_CONFIG = "nbgrader_config.py"
 CSP_SAME_ORIGIN = "frame-ancestors 'self'"
 
 
@@ -116,12 +122,11 @@ def grader_server_config(course_path: Path) -> str:
     )
 
 
-def _write(path: Path, text: str, uid: int, gid: int, mode: int) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text)
-    os.chown(tmp, uid, gid)
-    os.chmod(tmp, mode)
-    os.replace(tmp, path)
+def write_learner_config(settings: dict) -> Path:
+    """This hub's nbgrader configuration for its learners' servers (readable, written by
+    the hub's account only); the spawner puts its directory on their JUPYTER_CONFIG_PATH."""
+    text = learner_config(settings["assessments"]["exchange_dir"])
+    return atomic_write(jupyter_config_dir(settings) / LEARNER_CONFIG, text, 0o644)
 
 
 def _ensure_grader(name: str, home: Path) -> pwd.struct_passwd:
@@ -179,14 +184,14 @@ def setup_courses(settings: dict) -> list[str]:
         # courses load ../nbgrader_common.py: it sits next to the course directory too
         common = Path(cfg["dir"]) / COMMON_CONFIG
         if common.exists():
-            _write(home / COMMON_CONFIG, common.read_text(), uid, gid, 0o644)
+            atomic_write(home / COMMON_CONFIG, common.read_text(), 0o644, uid, gid)
         authored_file = Path(cfg["dir"]) / course / "nbgrader_config.py"
         authored = authored_file.read_text() if authored_file.exists() else ""
         text = course_config(course, str(exchange), authored, settings["unix"]["user_prefix"],
                              cfg["counts"])
-        _write(path / "nbgrader_config.py", text, uid, gid, 0o644)
+        atomic_write(path / "nbgrader_config.py", text, 0o644, uid, gid)
         _dir(home / ".jupyter", uid, gid, 0o700)
-        _write(home / ".jupyter/jupyter_server_config.py", grader_server_config(path), uid, gid, 0o644)
+        atomic_write(home / ".jupyter/jupyter_server_config.py", grader_server_config(path), 0o644, uid, gid)
         ex = exchange / course
         _dir(ex, uid, gid, 0o755)
         _dir(ex / "outbound", uid, gid, 0o755)
@@ -199,8 +204,7 @@ def setup_courses(settings: dict) -> list[str]:
         subprocess.run(["useradd", "--system", "--no-create-home", "--home-dir", "/nonexistent",
                         "--shell", "/usr/sbin/nologin", "--user-group", sandbox],
                        check=True, capture_output=True, text=True)
-    LEARNER_CONFIG.parent.mkdir(parents=True, exist_ok=True)
-    _write(LEARNER_CONFIG, learner_config(str(exchange)), 0, 0, 0o644)
+    write_learner_config(settings)
     return courses
 
 
@@ -220,6 +224,8 @@ def formgrader_services(settings: dict) -> list[dict]:
                     "HOME": str(home),
                     "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
                     "JUPYTERHUB_DEFAULT_URL": "/formgrader",
+                    # this hub's Jupyter configuration (JupyterLab's language), as learners get
+                    "JUPYTER_CONFIG_PATH": str(jupyter_config_dir(settings)),
                 },
                 "oauth_no_confirm": True,
             }
@@ -231,22 +237,16 @@ GRADING_SERVICE = "penilaian"
 
 
 def grading_service(settings: dict) -> dict:
-    """Root-run service that autogrades a course, sandboxed, for that course's trainers."""
-    import json
+    """Root-run service that autogrades a course, sandboxed, for that course's trainers.
+    It loads the same settings file (courses, sandbox user, workers, platform DB)."""
+    from asncore.settings import project_root, service_environment
 
-    cfg = settings["assessments"]
-    courses = {c: str(course_dir(settings, c)) for c in course_ids(cfg["dir"])}
     return {
         "name": GRADING_SERVICE,
-        "url": f"http://127.0.0.1:{cfg['grading_port']}",
+        "url": f"http://127.0.0.1:{settings['assessments']['grading_port']}",
         "command": [sys.executable, "-m", "services.penilaian.app"],
-        "cwd": str(Path(__file__).resolve().parent.parent),
-        "environment": {
-            "PENILAIAN_COURSES": json.dumps(courses),
-            "PENILAIAN_SANDBOX_USER": sandbox_name(settings["unix"]["user_prefix"]),
-            "PENILAIAN_WORKERS": str(cfg["grading_workers"]),
-            "PENILAIAN_PLATFORM_URL": settings["database"]["platform_url"],
-        },
+        "cwd": str(project_root()),
+        "environment": service_environment(),
         "oauth_no_confirm": True,
     }
 

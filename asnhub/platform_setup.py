@@ -1,4 +1,5 @@
-"""What ``make start`` does before JupyterHub runs: checks, data directory, roster."""
+"""What ``make start`` does before JupyterHub runs: checks, data directory, the hub's
+public directory (modules, learners' Jupyter configuration), courses, roster."""
 
 from __future__ import annotations
 
@@ -8,36 +9,44 @@ import stat
 import sys
 from pathlib import Path
 
+from asncore.competencies import known_codes
+from asncore.fileio import atomic_write
+from asncore.settings import ROOT_ENV, SETTINGS_ENV, project_root
+
 from . import rosterload, unixusers
 from .assessments import setup_courses
-from .publish import publish
-from .configure import REPO_ROOT, venv_bin
-from asncore.settings import SETTINGS_ENV
+from .configure import venv_bin
+from .publish import ensure_public_dir, jupyter_config_dir, lab_settings_dir, modules_dir, publish
 
-LAB_OVERRIDES = Path(sys.prefix) / "share/jupyter/lab/settings/overrides.json"
+VENV_HINT = "Build the environment outside that directory (make VENV=/opt/asn-ambon/venv)"
+PUBLIC_HINT = "Set public_dir in settings.yaml to a directory outside it"
 
 
-def check_reachable_by_learners(path: Path) -> None:
-    """Learners' servers run this interpreter as their own users: every directory on the
-    way must be world-searchable (a venv under /root fails at spawn, DESIGN §6)."""
+def check_reachable_by_learners(path: Path, hint: str = VENV_HINT) -> None:
+    """Learners' servers run as their own users: every directory on the way to what they
+    run or read must be world-searchable (a venv under /root fails at spawn, DESIGN §6)."""
     for part in [path, *path.parents]:
         mode = part.stat().st_mode
         if not mode & stat.S_IXOTH:
             raise PermissionError(
                 f"{part} tidak dapat diakses akun peserta (not searchable by other users), "
-                f"so learners cannot run {path}. Build the environment outside that "
-                "directory (make VENV=/opt/asn-ambon/venv) or chmod o+x it."
+                f"so learners cannot reach {path}. {hint}, or chmod o+x it."
             )
 
 
-def write_lab_overrides(locale: str) -> None:
-    """JupyterLab's default language for everyone using this environment."""
-    overrides = {"@jupyterlab/translation-extension:plugin": {"locale": locale}}
-    LAB_OVERRIDES.parent.mkdir(parents=True, exist_ok=True)
-    tmp = LAB_OVERRIDES.with_suffix(".tmp")
-    tmp.write_text(json.dumps(overrides, indent=2))
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, LAB_OVERRIDES)
+def write_lab_settings(settings: dict) -> Path:
+    """JupyterLab's default language for this hub's servers: ``overrides.json`` in a
+    settings directory of the hub's own, which the servers' Jupyter configuration names
+    (JupyterLab reads overrides from its ``app_settings_dir`` only). Returns that file."""
+    overrides = {"@jupyterlab/translation-extension:plugin": {"locale": settings["ui"]["locale"]}}
+    path = atomic_write(lab_settings_dir(settings) / "overrides.json", json.dumps(overrides, indent=2))
+    server_config = {"LabApp": {"app_settings_dir": str(lab_settings_dir(settings))}}
+    atomic_write(jupyter_config_dir(settings) / "jupyter_server_config.json",
+                 json.dumps(server_config, indent=2))
+    for directory in (lab_settings_dir(settings).parent, lab_settings_dir(settings),
+                      jupyter_config_dir(settings)):
+        os.chmod(directory, 0o755)
+    return path
 
 
 def prepare(settings: dict) -> None:
@@ -47,8 +56,12 @@ def prepare(settings: dict) -> None:
     data_dir = Path(settings["data_dir"])
     data_dir.mkdir(parents=True, exist_ok=True)
     os.chmod(data_dir, 0o700)
-    write_lab_overrides(settings["ui"]["locale"])
-    published = publish(settings["learning"]["courses_dir"])
+    ensure_public_dir(settings)
+    if not settings["hub"]["dev_mode"]:
+        check_reachable_by_learners(Path(settings["public_dir"]), PUBLIC_HINT)
+    write_lab_settings(settings)
+    codes = known_codes(settings["database"]["platform_url"])
+    published = publish(settings["learning"]["courses_dir"], modules_dir(settings), codes)
     print(f"Modul diterbitkan untuk peserta: {', '.join(published) or '(belum ada)'}")
     if not settings["hub"]["dev_mode"]:
         courses = setup_courses(settings)
@@ -63,8 +76,10 @@ def start_hub(settings: dict, settings_file: str | None) -> None:
     env = dict(os.environ)
     if settings_file:
         env[SETTINGS_ENV] = str(Path(settings_file).resolve())
+    root = project_root()  # found from here; the hub runs in the data directory
+    env[ROOT_ENV] = str(root)
     os.chdir(settings["data_dir"])
     hub = venv_bin("jupyterhub")
     url = f"http://{settings['hub']['ip']}:{settings['hub']['port']}{settings['hub']['base_url']}"
     print(f"JupyterHub dimulai di {url}", flush=True)
-    os.execve(hub, [hub, "-f", str(REPO_ROOT / "jupyterhub_config.py")], env)
+    os.execve(hub, [hub, "-f", str(root / "jupyterhub_config.py")], env)

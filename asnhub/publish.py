@@ -1,29 +1,82 @@
-"""Publish module sources where learners' servers can read them.
+"""What one hub publishes for its learners' servers, and how those servers find it.
 
-The checkout may sit in a private directory, so on start the hub copies every valid
-module (module.yaml + notebooks) into the shared environment, read-only for learners.
-Each learner's server then copies them into the learner's home as that learner
-(``belajar.distribute``): root never writes into a learner's home.
+Everything lives under the hub's own ``public_dir`` (settings): root-owned, readable by
+learners, outside the root-only data directory, and never in the shared environment
+(``sys.prefix``). Two hubs on one machine (the live platform and a test run) therefore
+never touch each other's learners: each server is pointed at its hub's files through the
+spawner's environment (:func:`public_environment`).
+
+``<public_dir>/``
+  ``modul/``         module sources (module.yaml + notebooks), replaced atomically on
+                     start; each learner's server copies them into ``~/modul`` as the
+                     learner (``belajar.distribute``): root never writes into a home
+  ``jupyter/``       on the servers' ``JUPYTER_CONFIG_PATH``: ``nbgrader_config.py``
+                     (the exchange, written by ``asnhub.assessments``) and
+                     ``jupyter_server_config.json`` (JupyterLab's settings directory)
+  ``lab/settings/``  JupyterLab's ``app_settings_dir``: ``overrides.json``
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-import sys
+import stat
 import tempfile
+from collections.abc import Collection
 from pathlib import Path
 
 from asncore.modules import load_module
 
-PUBLISHED = Path(sys.prefix) / "share/asn-ambon/modul"
+PUBLIC_MODE = 0o755
 
 
-def publish(courses_dir: Path | str, dest: Path = PUBLISHED) -> list[str]:
+def public_dir(settings: dict) -> Path:
+    return Path(settings["public_dir"])
+
+
+def modules_dir(settings: dict) -> Path:
+    return public_dir(settings) / "modul"
+
+
+def jupyter_config_dir(settings: dict) -> Path:
+    """Where this hub's servers look for Jupyter and nbgrader configuration."""
+    return public_dir(settings) / "jupyter"
+
+
+def lab_settings_dir(settings: dict) -> Path:
+    return public_dir(settings) / "lab" / "settings"
+
+
+def public_environment(settings: dict) -> dict[str, str]:
+    """The environment that ties a server (a learner's, a formgrader) to this hub's files."""
+    return {
+        "JUPYTER_CONFIG_PATH": str(jupyter_config_dir(settings)),
+        "BELAJAR_MODULES_DIR": str(modules_dir(settings)),
+    }
+
+
+def ensure_public_dir(settings: dict) -> Path:
+    """Create the public directory (root-owned, 0755): learners read it, nobody else
+    writes it (learners' servers execute the nbgrader_config.py it holds)."""
+    path = public_dir(settings)
+    path.mkdir(parents=True, exist_ok=True)
+    info = path.lstat()
+    if stat.S_ISLNK(info.st_mode) or info.st_uid != os.geteuid():
+        raise PermissionError(
+            f"{path}: public_dir harus direktori milik akun yang menjalankan hub "
+            "(must be a directory owned by the account running the hub, not a link)."
+        )
+    os.chmod(path, PUBLIC_MODE)
+    return path
+
+
+def publish(courses_dir: Path | str, dest: Path, known_codes: Collection[str]) -> list[str]:
     """Replace ``dest`` with the current modules, atomically; return their ids.
 
-    An invalid module stops the start with the checker's messages (ModuleError)."""
-    modules = [load_module(p.parent) for p in sorted(Path(courses_dir).glob("*/module.yaml"))]
+    ``known_codes``: the competency dictionary's codes. An invalid module stops the start
+    with the checker's messages (ModuleError)."""
+    modules = [load_module(p.parent, known_codes)
+               for p in sorted(Path(courses_dir).glob("*/module.yaml"))]
     dest.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=dest.parent, prefix=".modul-"))
     try:

@@ -1,7 +1,7 @@
 """JupyterLab in Bahasa Indonesia by default, as the learner's own choice would be stored.
 
 JupyterLab's server reads the display language from the *user* settings file only (the
-environment-wide overrides.json changes the front-end default but not the server's
+hub's overrides.json, see asnhub.publish, changes the front-end default but not the server's
 page language), so on first start we write that user setting, unless the learner has
 one already: a learner who switched to English keeps English.
 """

@@ -100,6 +100,7 @@ def make_settings(root: Path, overrides: dict | None = None) -> dict:
     prefix = f"t{os.getpid() % 10000}{next(_PREFIXES)}-"  # unique per hub, <= 10 chars
     settings = {
         "data_dir": str(root / "var"),
+        "public_dir": str(root / "publik"),  # its own modules and learners' Jupyter config
         "hub": {"port": free_port(), "ip": "127.0.0.1", "hub_port": free_port(),
                 "proxy_api_port": free_port()},
         "unix": {"user_prefix": prefix, "home_base": str(root / "home")},

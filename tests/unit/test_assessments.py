@@ -186,8 +186,8 @@ def test_missing_and_malformed_mapping(tmp_path):
 
 
 def _nbgrader(cwd, *args):
-    # Only the course's own nbgrader_config.py: a platform-wide one (e.g. the hub's exchange
-    # classes in <venv>/etc/jupyter) is not what these assessments are about.
+    # Only the course's own nbgrader_config.py: any other on the machine (a user's, or one
+    # an older hub wrote into <venv>/etc/jupyter) is not what these assessments are about.
     isolated = Path(cwd).parent / "jupyter-config"
     isolated.mkdir(exist_ok=True)
     env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
