@@ -1,25 +1,32 @@
-# Two commands: `make start` (run the platform) and `make test` (run every test).
+# Two commands: `make start` (run the platform) and `make test` (run every test;
+# `make test-fast` runs only the unit tier).
 # Both build what they need first; re-running is safe and keeps all data.
 SHELL := /bin/bash
 .DEFAULT_GOAL := start
 
 # Learners' servers run this environment as their own Unix users, so as root it lives in
-# a world-readable system path (DESIGN §6); without root (dev mode) inside the checkout.
+# a world-readable system path (docs/architecture.md, "Where things run"); without root
+# (dev mode) inside the checkout.
 SYSTEM_PYTHON ?= /usr/bin/python3.11
 UID_NOW := $(shell id -u)
 VENV ?= $(if $(filter 0,$(UID_NOW)),/opt/asn-ambon/venv,$(CURDIR)/.venv)
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: start test setup system-deps browser-deps python-deps node-deps learner-package clean-venv
+.PHONY: start test test-fast setup system-deps browser-deps python-deps node-deps project-package clean-venv
 
 start: setup
-	$(PY) -m asnhub start
+	$(VENV)/bin/asn-ambon start
 
 test: setup browser-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-setup: system-deps python-deps node-deps learner-package
+# The unit tier only: pure, in-process, well under 30 s (tests/component, integration,
+# browser and the notebooks run with `make test`).
+test-fast: setup
+	$(PY) -m pytest tests/unit $(PYTEST_ARGS)
+
+setup: system-deps python-deps node-deps project-package
 
 # Debian packages the platform needs; installed only when missing (needs root).
 system-deps:
@@ -53,12 +60,16 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch "$@"
 
-# What learners' servers and the course formgraders import (belajar, grading), installed
-# (not linked) so they can read it even when this checkout is in a private directory.
-LEARNER_SOURCES := pyproject.toml $(shell find belajar grading -name '*.py' 2>/dev/null)
-learner-package: $(VENV)/.learner-installed
+# The whole project (one distribution, the `asn-ambon` command), installed -- not linked --
+# so learners' servers and the course formgraders can read it even when this checkout is
+# in a private directory; reinstalled whenever a source file changes.
+PROJECT_SOURCES := pyproject.toml $(shell find asn_ambon asncore asnhub belajar grading reports services -type f -not -path '*/__pycache__/*' 2>/dev/null)
+project-package: $(VENV)/.project-installed
 
-$(VENV)/.learner-installed: $(LEARNER_SOURCES) $(VENV)/.requirements-installed
+$(VENV)/.project-installed: $(PROJECT_SOURCES) $(VENV)/.requirements-installed
+	@# the first release installed only belajar + grading as "asn-ambon-belajar"
+	"$(PY)" -m pip uninstall --quiet --yes asn-ambon-belajar 2>/dev/null || true
+	rm -f "$(VENV)/.learner-installed"
 	umask 022; "$(PY)" -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation --force-reinstall .
 	rm -rf build *.egg-info
 	touch "$@"

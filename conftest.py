@@ -1,12 +1,41 @@
-"""Root pytest configuration: lesson notebooks executed by nbval must not report progress
-anywhere real. Their kernels inherit this environment, so the outbox goes to a throw-away
-directory and the service address and token are removed."""
+"""Root pytest configuration: the environment every test, and every process a test starts,
+runs in. Set once for the session (not by whichever test happens to run first), so each
+test file passes alone and in any order.
+
+- PATH starts with this interpreter's ``bin``: nbgrader's ``Gradebook`` runs ``alembic``
+  from PATH when it creates a gradebook, and subprocesses find this environment's tools.
+- Lesson notebooks executed by nbval must not report progress anywhere real. Their kernels
+  inherit this environment, so the outbox goes to a throw-away directory and the service
+  address and token are removed.
+
+Tiers (see the README's Tests section): tests/unit (pure, in-process), tests/component
+(subprocesses, kernels, local servers), tests/integration and tests/browser (a real hub),
+and the notebooks under courses/ and tests/fixtures (nbval). The repository root is on
+sys.path (``pythonpath`` in pyproject.toml), so tests import ``benchmarks`` and
+``tests.support`` as packages.
+"""
 
 import os
+import sys
 import tempfile
+from pathlib import Path
+
+_SAVED = ("PATH", "BELAJAR_OUTBOX", "KOMPETENSI_URL", "JUPYTERHUB_API_TOKEN")
+_before: dict[str, str | None] = {}
 
 
 def pytest_configure(config):
+    _before.update({name: os.environ.get(name) for name in _SAVED})
+    bin_dir = str(Path(sys.executable).parent)
+    os.environ["PATH"] = os.pathsep.join([bin_dir, *filter(None, [os.environ.get("PATH")])])
     os.environ["BELAJAR_OUTBOX"] = os.path.join(tempfile.mkdtemp(prefix="belajar-nbval-"), "outbox.jsonl")
     os.environ.pop("KOMPETENSI_URL", None)
     os.environ.pop("JUPYTERHUB_API_TOKEN", None)
+
+
+def pytest_unconfigure(config):
+    for name, value in _before.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value

@@ -1,4 +1,5 @@
-"""Builds nbgrader quickstart courses with fake submissions (shared by tests and benchmark)."""
+"""Builds nbgrader quickstart courses with fake submissions: used by bench_autograde and by
+the autograde tests (tests/component), which import it as ``benchmarks.ag_course``."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import sys
 
 import nbformat
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 NBGRADER = os.path.join(os.path.dirname(sys.executable), "nbgrader")
 
 RIGHT = {

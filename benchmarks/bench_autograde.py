@@ -1,16 +1,18 @@
 """Stock `nbgrader autograde` versus grading.autograde.autograde() on identical courses.
 
-    python benchmarks/autograde.py [-n 40] [--workers 2] [--sandbox-user NAME] [--template DIR]
+    python -m benchmarks.bench_autograde [-n 40] [--workers 2] [--sandbox-user NAME]
+                                         [--template DIR] [--json]
 
 Builds nbgrader's quickstart course101 (ps1, two notebooks) with N submissions (a seeded
 mix of right and wrong answers), copies it twice, runs stock `nbgrader autograde ps1`
 on one copy and autograde() on the other (each in its own process, so both pay their
 start-up), checks that every student's per-notebook score is identical, and prints both
-wall-clock times and the ratio. Exit status 1 if any score differs.
+wall-clock times and the ratio. There is no time goal: exit status 1 if any score differs
+(or either side fails).
 
 As root a throw-away sandbox account is created and removed unless --sandbox-user is
 given. --template reuses an existing quickstart course (with ps1 generated).
-`-n 4` is the smoke mode used by tests/grading.
+`-n 4` is the smoke mode used by tests/component/test_benchmarks.py.
 """
 
 from __future__ import annotations
@@ -25,13 +27,13 @@ import tempfile
 import time
 import uuid
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(REPO, "tests", "grading"))
-import ag_course  # noqa: E402
+from benchmarks import ag_course
+from benchmarks.outcome import Outcome, add_json_option
 
+# Our side, run with the repository root as working directory (so `grading` is this
+# checkout's); the course path is absolute.
 OURS = """
-import json, sys, time
-sys.path.insert(0, {repo!r})
+import json, time
 from grading.autograde import autograde
 start = time.perf_counter()
 results = autograde({course!r}, "ps1", workers={workers}, sandbox_user={user!r}, force=True)
@@ -58,7 +60,9 @@ def main(argv=None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--sandbox-user", default=None)
     parser.add_argument("--template", default=None, help="existing quickstart course to copy")
+    add_json_option(parser)
     args = parser.parse_args(argv)
+    out = Outcome("bench_autograde", args.json)
 
     created_user = None
     user = args.sandbox_user
@@ -69,7 +73,7 @@ def main(argv=None) -> int:
     base = tempfile.mkdtemp(prefix="ag-bench-")
     os.chmod(base, 0o755)
     try:
-        print(f"building {args.n} submissions ...", flush=True)
+        out.say(f"building {args.n} submissions ...")
         ours_course = build(os.path.join(base, "ours"), args.n, args.template)
         stock_course = os.path.join(base, "stock", "course101")
         shutil.copytree(ours_course, stock_course, symlinks=True)
@@ -78,35 +82,37 @@ def main(argv=None) -> int:
         proc = ag_course.stock_autograde(stock_course)
         stock_time = time.perf_counter() - start
         if proc.returncode != 0:
-            print(proc.stderr[-3000:], file=sys.stderr)
-            print("stock nbgrader autograde failed", file=sys.stderr)
-            return 1
+            return out.fail(f"{proc.stderr[-3000:]}\nstock nbgrader autograde failed")
 
-        code = OURS.format(repo=REPO, course=ours_course, workers=args.workers, user=user)
+        code = OURS.format(course=ours_course, workers=args.workers, user=user)
         start = time.perf_counter()
-        mine = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+        mine = subprocess.run([sys.executable, "-c", code], cwd=ag_course.REPO,
+                              capture_output=True, text=True)
         ours_time = time.perf_counter() - start
         if mine.returncode != 0:
-            print(mine.stderr[-3000:], file=sys.stderr)
-            return 1
+            return out.fail(f"{mine.stderr[-3000:]}\ngrading.autograde failed")
         info = json.loads(mine.stdout.strip().splitlines()[-1])
 
         stock_scores = ag_course.scores(stock_course)
         our_scores = ag_course.scores(ours_course)
         same = stock_scores == our_scores and len(stock_scores) == 2 * args.n
-        print(f"submissions: {args.n} ({2 * args.n} notebooks), workers: {args.workers}, "
-              f"cpus: {os.cpu_count()}")
-        print(f"stock nbgrader autograde: {stock_time:7.1f} s")
-        print(f"grading.autograde:        {ours_time:7.1f} s "
-              f"(autograde() itself {info['in_process']:.1f} s; statuses {info['statuses']})")
-        print(f"speed-up:                 {stock_time / ours_time:7.2f}x")
-        print("scores identical" if same else "SCORES DIFFER")
-        if not same:
-            for key in sorted(set(stock_scores) | set(our_scores)):
-                if stock_scores.get(key) != our_scores.get(key):
-                    print(f"  {key}: stock {stock_scores.get(key)} ours {our_scores.get(key)}")
-            return 1
-        return 0
+        out.say(f"submissions: {args.n} ({2 * args.n} notebooks), workers: {args.workers}, "
+                f"cpus: {os.cpu_count()}")
+        out.say(f"stock nbgrader autograde: {stock_time:7.1f} s")
+        out.say(f"grading.autograde:        {ours_time:7.1f} s "
+                f"(autograde() itself {info['in_process']:.1f} s; statuses {info['statuses']})")
+        out.say(f"speed-up:                 {stock_time / ours_time:7.2f}x")
+        differing = [key for key in sorted(set(stock_scores) | set(our_scores))
+                     if stock_scores.get(key) != our_scores.get(key)]
+        out.say("scores identical" if same else "SCORES DIFFER")
+        for key in differing:
+            out.say(f"  {key}: stock {stock_scores.get(key)} ours {our_scores.get(key)}")
+        return out.finish(
+            agree=same, submissions=args.n, notebooks=len(stock_scores), workers=args.workers,
+            cpus=os.cpu_count(), stock_s=round(stock_time, 3), ours_s=round(ours_time, 3),
+            ours_in_process_s=round(info["in_process"], 3), statuses=info["statuses"],
+            ratio=round(stock_time / ours_time, 2),
+            differing=[f"{student}/{notebook}" for student, notebook in differing])
     finally:
         shutil.rmtree(base, ignore_errors=True)
         if created_user:

@@ -3,8 +3,19 @@ the synthetic submissions of the benchmarks, in one transaction."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import sys
 from pathlib import Path
+
+
+def put_alembic_on_path() -> None:
+    """nbgrader's ``Gradebook`` runs ``alembic`` from PATH when it creates a gradebook: put
+    this interpreter's environment first. For the scripts' ``main()``, never at import (the
+    tests get the same from the root conftest.py)."""
+    bin_dir = str(Path(sys.executable).parent)
+    if os.environ.get("PATH", "").split(os.pathsep)[0] != bin_dir:
+        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
 
 
 def insert_submissions(path: Path | str, students: list[tuple], subs: list[tuple],

@@ -1,23 +1,26 @@
-"""Fixtures for the autograde tests.
+"""The component tier: real nbgrader runs (subprocesses), kernels, in-process Tornado
+services and HTTP servers on 127.0.0.1, and the benchmarks in smoke size. Slower than
+tests/unit; needs no running hub.
+
+Fixtures for the autograde tests and the autograde benchmark:
 
 - sandbox_user (session): a throw-away system account (`useradd --system`), unique per run,
   removed at teardown. Tests that need it are skipped when not running as root.
 - course_template (session): nbgrader quickstart `course101` with `ps1` generated, in a
-  world-traversable base directory (so only the course directory's own mode protects it).
+  world-traversable base directory (so only the course directory's own mode protects it),
+  built by `benchmarks.ag_course`.
 - course (function): a fresh copy of the template, mode 0700, without submissions.
 """
 
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 import uuid
 
 import pytest
 
-sys.path.insert(0, os.path.dirname(__file__))
-import ag_course  # noqa: E402
+from benchmarks import ag_course
 
 
 @pytest.fixture(scope="session")

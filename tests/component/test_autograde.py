@@ -8,7 +8,7 @@ import shutil
 import nbformat
 import pytest
 
-import ag_course as C
+from benchmarks import ag_course as C
 from grading.autograde import autograde
 from grading.sandbox import SandboxError
 

@@ -83,7 +83,7 @@ def test_release_collect_status_feedback(course):
     rows = {line.split()[0]: line for line in status.splitlines()[2:]}
     assert "perlu penilaian manual" in rows["alice"] and "perlu penilaian manual" in rows["bob"]
 
-    from grading.overview import assignment_overview
+    from grading.gradebook import assignment_overview
 
     by_student = {r.student: r for r in assignment_overview(course_dir, "ps1")}
     assert by_student["bob"].score > by_student["alice"].score

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import sys
 from pathlib import Path
 
 import openpyxl
@@ -21,10 +20,8 @@ from tornado.httpclient import AsyncHTTPClient, HTTPClientError
 from tornado.httpserver import HTTPServer
 from tornado.testing import bind_unused_port
 
-sys.path.append(str(Path(__file__).resolve().parents[2] / "benchmarks"))
-from platform_data import populate  # noqa: E402
-
-from services.kompetensi.app import make_app  # noqa: E402
+from benchmarks.platform_data import populate
+from services.kompetensi.app import make_app
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")  # the server's loop is the tests' loop
 PREFIX = "/services/kompetensi/"

@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 import yaml
 
+from benchmarks.platform_data import populate
+
 REPO = Path(__file__).resolve().parents[2]
-sys.path.append(str(REPO / "benchmarks"))
-from platform_data import populate  # noqa: E402
 
 YEAR = dt.date.today().year
 

@@ -1,4 +1,7 @@
-"""Bare gradebook reports (reports.gradebook) against stock ``nbgrader export``.
+"""Bare gradebook reports (reports.gradebook) against stock ``nbgrader export``, on a
+gradebook made by nbgrader's own API (which runs ``alembic`` as a subprocess) and the CSV
+the real ``nbgrader export`` writes for it. The pure error cases are in
+tests/unit/test_reports_gradebook.py.
 
 Fixtures: ``gradebook`` (module) is a small gradebook built with nbgrader's own API -- an
 assignment without due date, an unsubmitted student, a manual score overriding an auto
@@ -9,27 +12,13 @@ that looks like a spreadsheet formula -- plus the rows real ``nbgrader export`` 
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
-import sqlite3
-import subprocess
-import sys
 import warnings
-from pathlib import Path
 
 import pytest
 
+from benchmarks import bench_reports
 from reports import gradebook as rg
 from reports.frames import GRADEBOOK_SCORES
-
-BENCH = Path(__file__).resolve().parents[2] / "benchmarks/reports.py"
-
-
-def load_bench():
-    # not `import reports`: the benchmark's file name would shadow the reports package
-    spec = importlib.util.spec_from_file_location("bench_reports", BENCH)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 # (student, assignment, score) that nbgrader export gives the fixture, in its order:
@@ -89,19 +78,9 @@ def gradebook(tmp_path_factory):
                                  ("nb-b", "task"): (None, 0.0, None)}, penalties=[("nb-b", 2.0)])
         submit("ps0", "s-anna", {("nb", "auto"): (1.0, None, None)})
         submit("ps0", "s-cici", {("nb", "auto"): (None, None, None)})
-    bench = load_bench()
-    _, csv_path, finished = bench.run_stock(url, root, timeout=120)
+    _, csv_path, finished = bench_reports.run_stock(url, root, timeout=120)
     assert finished
-    return url, bench.read_stock(csv_path)
-
-
-def test_benchmark_smoke():
-    r = subprocess.run([sys.executable, str(BENCH), "-n", "30", "--assignments", "3"],
-                       capture_output=True, text=True, timeout=300)
-    assert r.returncode == 0, r.stdout + r.stderr
-    assert "rows compared: 90" in r.stdout
-    assert "scores agree for all 90" in r.stdout
-    assert "ratio:" in r.stdout
+    return url, bench_reports.read_stock(csv_path)
 
 
 def test_export_scores_equal_nbgrader_export(gradebook):
@@ -147,35 +126,6 @@ def test_per_student_assignment_report(gradebook):
     assert list(matrix.columns) == ["ps0", "ps1"]
     assert list(matrix.index) == ["s-cici", "s-budi", "s-dedi", "s-anna"]
     assert matrix.loc["s-anna", "ps1"] == 8.0
-
-
-@pytest.mark.parametrize("make_url, expected", [
-    (lambda tmp: f"sqlite:///{tmp / 'tidak-ada.db'}", "tidak ada"),
-    (lambda tmp: f"sqlite:///{empty_db(tmp)}", "bukan gradebook nbgrader"),
-    (lambda tmp: f"sqlite:///{text_file(tmp)}", "tidak dapat dibaca"),
-    (lambda tmp: "bukan-url", "URL gradebook tidak valid"),
-])
-def test_bad_gradebook_url_is_a_clear_error(tmp_path, make_url, expected):
-    url = make_url(tmp_path)
-    files_before = sorted(tmp_path.iterdir())
-    with pytest.raises(ValueError, match=expected) as error:
-        rg.export_scores(url)
-    assert url in str(error.value)
-    assert sorted(tmp_path.iterdir()) == files_before  # no empty gradebook.db created
-
-
-def empty_db(tmp: Path) -> Path:
-    path = tmp / "kosong.db"
-    db = sqlite3.connect(path)
-    db.execute("CREATE TABLE student (id TEXT)")
-    db.close()
-    return path
-
-
-def text_file(tmp: Path) -> Path:
-    path = tmp / "catatan.db"
-    path.write_text("ini bukan basis data\n" * 100)
-    return path
 
 
 def test_write_bare_report_files_and_matrix_cell(gradebook, tmp_path):

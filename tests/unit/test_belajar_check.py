@@ -1,55 +1,14 @@
-"""module.yaml schema, the module checker and its command line."""
+"""module.yaml schema, the module checker and its command line, without running any
+notebook (``execute=False``). Running the cells in a kernel and the ``python -m belajar``
+entry point are in tests/component/test_belajar_check_run.py."""
 
-import subprocess
-import sys
-from pathlib import Path
-
-import nbformat
 import pytest
 import yaml
 
 from belajar.__main__ import main
 from belajar.check import check_module
 from asncore.modules import ModuleError, load_module
-
-MODULE_ID = "komunikasi-pelayanan"
-REPO = Path(__file__).resolve().parents[2]
-
-GOOD_YAML = {
-    "id": MODULE_ID,
-    "version": 1,
-    "title": "Komunikasi Pelayanan Publik",
-    "description": "Berkomunikasi dengan warga secara jelas dan santun.",
-    "jp": 3,
-    "competencies": [{"code": "M.03", "target_level": 2}, {"code": "T.PENGADUAN",
-                                                           "target_level": 1}],
-    "objectives": ["Peserta mampu mendengar aktif."],
-    "lessons": [{"id": "01-mendengar-aktif", "title": "Mendengar aktif",
-                 "notebook": "01-mendengar-aktif.ipynb", "minutes": 30}],
-}
-
-GOOD_CELL = """from belajar import Pelajaran
-p = Pelajaran("komunikasi-pelayanan", "01-mendengar-aktif")
-p.pilihan_ganda("q1", "Apa?", ["a", "b"], 0, ["karena a", "karena b"])"""
-
-
-def write_notebook(path, cells, module=MODULE_ID, lesson="01-mendengar-aktif", meta=True):
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(c) for c in cells]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
-    if meta:
-        nb.metadata["belajar"] = {"module": module, "lesson": lesson}
-    nbformat.write(nb, path)
-
-
-def make_module(root, data=None, cells=(GOOD_CELL,)):
-    data = GOOD_YAML if data is None else data
-    folder = root / MODULE_ID
-    folder.mkdir(parents=True)
-    (folder / "module.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
-    write_notebook(folder / "01-mendengar-aktif.ipynb", list(cells))
-    return folder
+from tests.support.lesson_module import GOOD_YAML, MODULE_ID, make_module, write_notebook
 
 
 def test_good_module_passes_without_execution(tmp_path):
@@ -57,18 +16,6 @@ def test_good_module_passes_without_execution(tmp_path):
     assert check_module(folder, execute=False) == []
     assert load_module(folder)["lessons"][0]["minutes"] == 30
     assert load_module(folder / "module.yaml")["id"] == MODULE_ID
-
-
-def test_good_module_passes_with_execution(tmp_path):
-    folder = make_module(tmp_path)
-    assert check_module(folder, execute=True) == []
-
-
-def test_failing_cell_is_reported(tmp_path):
-    folder = make_module(tmp_path, cells=(GOOD_CELL, "x = 1", "hasil = 1 / 0"))
-    (error,) = check_module(folder, execute=True)
-    assert "01-mendengar-aktif.ipynb" in error
-    assert "sel ke-3 ('hasil = 1 / 0') gagal dijalankan: ZeroDivisionError" in error
 
 
 def with_changes(**changes):
@@ -87,7 +34,7 @@ def test_unknown_competency_code(tmp_path):
     (error,) = errors
     assert error.endswith("module.yaml: competencies[0].code: kode kompetensi 'M.09' tidak "
                           "dikenal; kode yang dikenal: M.01, M.02, M.03, M.04, M.05, M.06, "
-                          "M.07, M.08, SK.01, T.SPBE, T.PENGADUAN, T.WAKTU")
+                          "M.07, M.08, SK.01, T.PENGADUAN, T.SPBE, T.WAKTU")
 
 
 def test_unknown_key_and_bad_values_are_all_listed(tmp_path):
@@ -196,13 +143,3 @@ def test_cli_all_lists_every_error_and_fails(tmp_path, capsys):
 def test_cli_all_on_an_empty_folder_passes(tmp_path, capsys):
     assert main(["check", "--all", str(tmp_path), "--no-execute"]) == 0
     assert "Tidak ada folder modul" in capsys.readouterr().out
-
-
-def test_cli_entry_point_runs(tmp_path):
-    folder = make_module(tmp_path)
-    result = subprocess.run([sys.executable, "-m", "belajar", "check", str(folder),
-                             "--no-execute"], cwd=REPO, capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout + result.stderr
-    bad = subprocess.run([sys.executable, "-m", "belajar", "check", str(tmp_path / "tidak-ada")],
-                         cwd=REPO, capture_output=True, text=True)
-    assert bad.returncode == 1 and "folder tidak ditemukan" in bad.stdout
