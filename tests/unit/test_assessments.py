@@ -221,3 +221,32 @@ def test_generated_release_has_no_keys(generated_course, assignment):
 def test_source_passes_validation(generated_course):
     done = _nbgrader(generated_course, "validate", "source/pre-test/pre-test.ipynb")
     assert "Success! Your notebook passes all the tests." in done.stdout, done.stdout + done.stderr
+
+
+def test_a_code_hr_adds_to_the_dictionary_can_be_mapped_at_once(tmp_path):
+    """One dictionary: the table HR edits is what the mapping and module checks accept."""
+    from asncore.competencies import known_codes
+    from asncore.imports.dictionary import import_competencies
+    from asncore.modules import validate_module
+
+    url = f"sqlite:///{tmp_path / 'platform.sqlite'}"
+    dst = tmp_path / "pre-test"
+    shutil.copytree(ASSESSMENTS / FULL_COURSE / "source" / "pre-test", dst)
+    mapping = yaml.safe_load((dst / "kompetensi.yaml").read_text(encoding="utf-8"))
+    mapping["items"]["tes_jawaban_1"]["code"] = "T.ARSIP"
+    (dst / "kompetensi.yaml").write_text(yaml.safe_dump(mapping), encoding="utf-8")
+    module = tmp_path / "courses" / "modul-arsip"
+    shutil.copytree(ROOT / "tests/fixtures/courses/modul-uji", module)
+    meta = yaml.safe_load((module / "module.yaml").read_text(encoding="utf-8"))
+    meta["id"], meta["competencies"] = "modul-arsip", [{"code": "T.ARSIP", "target_level": 2}]
+    (module / "module.yaml").write_text(yaml.safe_dump(meta), encoding="utf-8")
+
+    assert "T.ARSIP" not in known_codes(url)
+    assert any("'T.ARSIP' tidak dikenal" in e for e in mapping_errors(dst, known_codes(url)))
+    assert any("'T.ARSIP' tidak" in e for e in validate_module(module, known_codes(url))[1])
+
+    csv_file = tmp_path / "kompetensi.csv"
+    csv_file.write_text("kode,nama,jenis,deskripsi\nT.ARSIP,Kearsipan,teknis,\n", encoding="utf-8")
+    import_competencies(url, csv_file)
+    assert mapping_errors(dst, known_codes(url)) == []
+    assert validate_module(module, known_codes(url))[1] == []
