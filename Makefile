@@ -22,8 +22,9 @@ test: setup browser-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # The unit tier only: pure, in-process, well under 30 s (tests/component, integration,
-# browser and the notebooks run with `make test`).
-test-fast: setup
+# browser and the notebooks run with `make test`). It imports this checkout, so it needs
+# the dependencies but not a reinstalled project.
+test-fast: system-deps python-deps
 	$(PY) -m pytest tests/unit $(PYTEST_ARGS)
 
 setup: system-deps python-deps node-deps project-package
