@@ -4,6 +4,11 @@ test file passes alone and in any order.
 
 - PATH starts with this interpreter's ``bin``: nbgrader's ``Gradebook`` runs ``alembic``
   from PATH when it creates a gradebook, and subprocesses find this environment's tools.
+- ``$ASN_SETTINGS`` names a throw-away settings file (data, public, exchange and course
+  directories under a temporary folder): a test that loads the default settings never
+  reads or migrates the databases of a platform running from this checkout (``var/``),
+  nor writes where its learners' servers read. Tests that need their own settings pass
+  them explicitly or set the variable themselves.
 - Lesson notebooks executed by nbval must not report progress anywhere real. Their kernels
   inherit this environment, so the outbox goes to a throw-away directory and the service
   address and token are removed.
@@ -15,12 +20,13 @@ sys.path (``pythonpath`` in pyproject.toml), so tests import ``benchmarks`` and
 ``tests.support`` as packages.
 """
 
+import json
 import os
 import sys
 import tempfile
 from pathlib import Path
 
-_SAVED = ("PATH", "BELAJAR_OUTBOX", "KOMPETENSI_URL", "JUPYTERHUB_API_TOKEN")
+_SAVED = ("PATH", "BELAJAR_OUTBOX", "KOMPETENSI_URL", "JUPYTERHUB_API_TOKEN", "ASN_SETTINGS")
 _before: dict[str, str | None] = {}
 
 
@@ -29,8 +35,22 @@ def pytest_configure(config):
     bin_dir = str(Path(sys.executable).parent)
     os.environ["PATH"] = os.pathsep.join([bin_dir, *filter(None, [os.environ.get("PATH")])])
     os.environ["BELAJAR_OUTBOX"] = os.path.join(tempfile.mkdtemp(prefix="belajar-nbval-"), "outbox.jsonl")
+    os.environ["ASN_SETTINGS"] = _throwaway_settings()
     os.environ.pop("KOMPETENSI_URL", None)
     os.environ.pop("JUPYTERHUB_API_TOKEN", None)
+
+
+def _throwaway_settings() -> str:
+    root = Path(tempfile.mkdtemp(prefix="asn-tests-"))
+    settings = {
+        "data_dir": str(root / "var"),
+        "public_dir": str(root / "publik"),
+        "assessments": {"exchange_dir": str(root / "exchange"),
+                        "courses_root": str(root / "kursus")},
+    }
+    path = root / "settings.yaml"
+    path.write_text(json.dumps(settings))  # JSON is YAML
+    return str(path)
 
 
 def pytest_unconfigure(config):

@@ -1,43 +1,31 @@
 """nbgrader assessments (assessments/<course>/): competency mapping, release safety, answer keys.
 
-Cheap checks run for every course and assignment; the real ``nbgrader generate_assignment``
-and ``nbgrader validate`` (slow: gradebook + kernel) run for one course only.
+Cheap, in-process checks for every course and assignment; what real ``nbgrader
+generate_assignment`` and ``nbgrader validate`` make of one course is in
+tests/component/test_assessments_nbgrader.py.
 """
 
 from __future__ import annotations
 
-import json
-import os
 import re
 import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 import yaml
 
 from grading.mapping import MappingError, load_mapping, mapping_errors
-
-ROOT = Path(__file__).resolve().parents[2]
-ASSESSMENTS = ROOT / "assessments"
-COURSES = ("komunikasi-pelayanan", "manajemen-waktu", "penanganan-pengaduan", "e-government")
-ASSIGNMENTS = ("pre-test", "post-test", "tugas-tertulis")
-ALL = [(c, a) for c in COURSES for a in ASSIGNMENTS]
-FULL_COURSE = "komunikasi-pelayanan"  # generated and validated for real
-BIN = Path(sys.executable).parent  # nbgrader needs `alembic` on PATH
-
-
-def _nb(course, assignment, root=ASSESSMENTS):
-    return json.loads((root / course / "source" / assignment / f"{assignment}.ipynb").read_text(encoding="utf-8"))
-
-
-def _meta(cell):
-    return cell["metadata"].get("nbgrader", {})
-
-
-def _source(cell):
-    return "".join(cell["source"])
+from tests.support.assessments import (
+    ALL,
+    ASSESSMENTS,
+    ASSIGNMENTS,
+    COURSES,
+    FULL_COURSE,
+    ROOT,
+    _assert_release_clean,
+    _meta,
+    _nb,
+    _source,
+)
 
 
 def _key(test_source):
@@ -130,19 +118,6 @@ def _release_in_process(course, assignment):
     return nb
 
 
-def _assert_release_clean(nb, assignment):
-    text = json.dumps(nb)
-    for marker in ("BEGIN HIDDEN TESTS", "BEGIN SOLUTION", "NotImplementedError", "YOUR ANSWER HERE", "YOUR CODE HERE"):
-        assert marker not in text, marker
-    for cell in nb["cells"]:
-        meta = _meta(cell)
-        if meta.get("solution") and cell["cell_type"] == "code":
-            n = meta["grade_id"].removeprefix("jawaban_")
-            assert _source(cell).strip() == f'jawaban_{n} = ""  # tulis A, B, C, atau D di antara tanda kutip'
-        if meta.get("solution") and cell["cell_type"] == "markdown":
-            assert _source(cell).startswith("Tulis jawaban Anda di sini")
-
-
 @pytest.mark.parametrize("course,assignment", ALL)
 def test_release_transformation_strips_keys(course, assignment):
     _assert_release_clean(_release_in_process(course, assignment), assignment)
@@ -183,44 +158,6 @@ def test_missing_and_malformed_mapping(tmp_path):
     assert [e.split(":")[1].strip() for e in mapping_errors(dst)] == ["jawaban_tertulis_1"]
     (dst / "kompetensi.yaml").unlink()
     assert mapping_errors(dst) == ["kompetensi.yaml: -: berkas pemetaan tidak ada (mapping file missing)"]
-
-
-def _nbgrader(cwd, *args):
-    # Only the course's own nbgrader_config.py: any other on the machine (a user's, or one
-    # an older hub wrote into <venv>/etc/jupyter) is not what these assessments are about.
-    isolated = Path(cwd).parent / "jupyter-config"
-    isolated.mkdir(exist_ok=True)
-    env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
-               JUPYTER_NO_CONFIG="1", JUPYTER_CONFIG_DIR=str(isolated))
-    return subprocess.run([str(BIN / "nbgrader"), *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
-
-
-@pytest.fixture(scope="module")
-def generated_course(tmp_path_factory):
-    course = tmp_path_factory.mktemp("kursus") / FULL_COURSE
-    shutil.copytree(ASSESSMENTS / FULL_COURSE, course)
-    shutil.copy(ASSESSMENTS / "nbgrader_common.py", course.parent / "nbgrader_common.py")
-    for assignment in ASSIGNMENTS:
-        done = _nbgrader(course, "generate_assignment", assignment, "--force")
-        assert done.returncode == 0, done.stdout + done.stderr
-    return course
-
-
-@pytest.mark.parametrize("assignment", ASSIGNMENTS)
-def test_generated_release_has_no_keys(generated_course, assignment):
-    release = generated_course / "release" / assignment
-    assert not (release / "kompetensi.yaml").exists()
-    nb = json.loads((release / f"{assignment}.ipynb").read_text(encoding="utf-8"))
-    _assert_release_clean(nb, assignment)
-    for cell in nb["cells"]:
-        meta = _meta(cell)
-        if meta.get("grade") and not meta.get("solution") or meta.get("locked"):
-            assert cell["metadata"].get("editable") is False and cell["metadata"].get("deletable") is False
-
-
-def test_source_passes_validation(generated_course):
-    done = _nbgrader(generated_course, "validate", "source/pre-test/pre-test.ipynb")
-    assert "Success! Your notebook passes all the tests." in done.stdout, done.stdout + done.stderr
 
 
 def test_a_code_hr_adds_to_the_dictionary_can_be_mapped_at_once(tmp_path):
