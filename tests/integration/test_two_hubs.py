@@ -21,26 +21,18 @@ import pytest
 from asnhub.assessments import course_dir, grader_home, grader_name
 from tests.support.client import HubSession, TokenClient
 from tests.support.hub import REPO, running_hub
+from tests.support.machine_state import legacy_states
 
 pytestmark = pytest.mark.integration
 
 COURSE, ASSIGNMENT = "kursus-uji", "tugas"
 FIXTURE_ASSESSMENTS = str(REPO / "tests/fixtures/assessments")
 FIXTURE_MODULES = str(REPO / "tests/fixtures/courses")  # only modul-uji
-LEGACY = (  # where hubs used to write, shared by every hub on the machine
-    Path(sys.prefix) / "etc/jupyter/nbgrader_config.py",
-    Path(sys.prefix) / "share/jupyter/lab/settings/overrides.json",
-    Path(sys.prefix) / "share/asn-ambon/modul",
-)
-
-
-def _state(path: Path):
-    return (path.stat().st_mtime_ns, path.stat().st_ino) if path.exists() else None
 
 
 @pytest.fixture(scope="module")
 def legacy_before():
-    return {p: _state(p) for p in LEGACY}
+    return legacy_states()
 
 
 @pytest.fixture(scope="module")
@@ -154,4 +146,4 @@ def test_second_hub_leaves_first_hubs_learners_alone(hub, token_for, legacy_befo
     # B stopped and removed: A goes on
     assert listed(a2, second.username) == FETCHED_AND_SUBMITTED
     assert {p.name for p in published_a.iterdir()} == {"modul-uji"}
-    assert {p: _state(p) for p in LEGACY} == legacy_before, "a hub wrote into the shared environment"
+    assert legacy_states() == legacy_before, "a hub wrote into the shared environment"

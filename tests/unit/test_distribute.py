@@ -2,7 +2,6 @@
 publishes for its learners' servers stays under that hub's own public directory."""
 
 import json
-import sys
 from pathlib import Path
 
 import yaml
@@ -14,6 +13,7 @@ from asnhub.assessments import formgrader_services, write_learner_config
 from asnhub.platform_setup import write_lab_settings
 from asnhub.publish import ensure_public_dir, modules_dir, publish
 from belajar.distribute import MANIFEST, distribute
+from tests.support.machine_state import legacy_states
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures/courses"
 CODES = frozenset({"M.03"})  # the dictionary codes the fixture module names
@@ -88,17 +88,7 @@ def test_deleted_file_comes_back_and_symlink_is_not_followed(tmp_path):
     assert target.read_text() == "jangan ditimpa"
 
 
-# --- per-hub publishing: nothing machine-wide (issue 9, point 5) -------------------------
-
-LEGACY = (  # where hubs used to write, shared by every hub using this environment
-    Path(sys.prefix) / "etc/jupyter/nbgrader_config.py",
-    Path(sys.prefix) / "share/jupyter/lab/settings/overrides.json",
-    Path(sys.prefix) / "share/asn-ambon/modul",
-)
-
-
-def _state(path: Path):
-    return (path.stat().st_mtime_ns, path.stat().st_ino) if path.exists() else None
+# --- per-hub publishing: nothing machine-wide ----------------------------------------------
 
 
 def hub_settings(root: Path, **overrides) -> dict:
@@ -134,7 +124,7 @@ def test_public_dir_default_and_dev_mode(tmp_path):
 
 
 def test_hub_writes_under_its_public_dir_and_spawner_points_there(tmp_path, monkeypatch):
-    before = {p: _state(p) for p in LEGACY}
+    before = legacy_states()
     cfg = hub_settings(tmp_path / "a")
     publish_all(cfg)
     public = tmp_path / "a/publik"
@@ -142,7 +132,7 @@ def test_hub_writes_under_its_public_dir_and_spawner_points_there(tmp_path, monk
     assert written == {"jupyter/nbgrader_config.py", "jupyter/jupyter_server_config.json",
                        "lab/settings/overrides.json", "modul/modul-uji/module.yaml",
                        "modul/modul-uji/01-satu.ipynb", "modul/modul-uji/02-dua.ipynb"}
-    assert {p: _state(p) for p in LEGACY} == before, "a hub wrote into the shared environment"
+    assert legacy_states() == before, "a hub wrote into the shared environment"
     assert all(p.stat().st_mode & 0o777 == 0o755 for p in [public, *public.rglob("*")] if p.is_dir())
 
     env = spawner_environment(cfg)
