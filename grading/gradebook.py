@@ -13,11 +13,14 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # nbgrader's Grade.score: the manual score if given, else the auto score, plus extra credit.
 SCORE = """CASE WHEN g.manual_score IS NOT NULL THEN g.manual_score + COALESCE(g.extra_credit, 0)
@@ -180,6 +183,8 @@ def open_gradebook(url: str) -> Engine:
 
 def _frame(conn, sql: str, columns: list[str]) -> pd.DataFrame:
     """The query's rows as a frame, built column by column (rows of Row objects are slow)."""
+    import pandas as pd  # only the export needs it: the trainer's views stay light
+
     rows = conn.execute(text(sql)).all()
     values = list(zip(*rows)) if rows else [()] * len(columns)
     return pd.DataFrame({c: pd.Series(v, dtype=object) for c, v in zip(columns, values)})
