@@ -202,3 +202,25 @@ class ItemScore(Base):
     kind: Mapped[str] = mapped_column(String(8), default="other", server_default="other")  # pre | post | task | other
     submitted_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     synced_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class JpCreditReview(Base):
+    """A module credit given under the rule before issue 10 (lesson events alone), taken out
+    of the ledger by migration 0003. The competency service credits it again, with these
+    year, dates and JP, once the learner's evidence meets the current rule (``outcome``
+    becomes ``recredited``); until then it stays ``pending`` and counts for nothing."""
+
+    __tablename__ = "jp_credit_reviews"
+    __table_args__ = (UniqueConstraint("username", "source_ref"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), index=True)
+    source_ref: Mapped[str] = mapped_column(String(120))  # "modul:<id>"
+    year: Mapped[int] = mapped_column(Integer)
+    activity: Mapped[str] = mapped_column(String(200))
+    provider: Mapped[str] = mapped_column(String(200))
+    jp: Mapped[float] = mapped_column(Float)
+    start_date: Mapped[dt.date] = mapped_column(Date)
+    end_date: Mapped[dt.date] = mapped_column(Date)
+    credited_at: Mapped[dt.datetime] = mapped_column(DateTime)  # the old entry's created_at
+    outcome: Mapped[str] = mapped_column(String(16), default="pending")  # pending | recredited
+    reviewed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

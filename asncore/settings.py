@@ -70,8 +70,23 @@ class Roster(Section):
 class Accounts(Section):
     min_password_length: Annotated[int, Field(ge=8)] = 10
     check_common_password: bool = True
-    allowed_failed_logins: PositiveInt = 5
-    lockout_seconds: PositiveInt = 600
+    allowed_failed_logins: PositiveInt = Field(
+        5,
+        description="Failed log-ins allowed for an account from one source (and for an "
+        "account from all sources) before each next try waits, doubling from 1 s; a "
+        "source gets 5x as many over all accounts (asnhub.auth).",
+    )
+    lockout_seconds: PositiveInt = Field(
+        600,
+        description="Longest wait for one source (one account from one address, or one "
+        "address over all accounts); counters are forgotten after four times this long "
+        "without a failure.",
+    )
+    account_backoff_seconds: Annotated[int, Field(ge=1, le=300)] = Field(
+        30,
+        description="Longest wait for an account from any source: what someone else's "
+        "failures can cost its owner logging in from elsewhere.",
+    )
     open_signup: bool = False
 
 
@@ -82,6 +97,19 @@ class Unix(Section):
         "maps to '<prefix><username>' on the system.",
     )
     home_base: AbsolutePath = "/home"
+    max_memory_mb: Annotated[int, Field(ge=0)] = Field(
+        2048,
+        description="Learners' servers and everything they start: writable memory per "
+        "process (RLIMIT_DATA), in MB; 0: no limit.",
+    )
+    max_processes: Annotated[int, Field(ge=0)] = Field(
+        256, description="Processes (and threads) per learner (RLIMIT_NPROC); 0: no limit."
+    )
+    max_file_mb: Annotated[int, Field(ge=0)] = Field(
+        1024,
+        description="Largest file a learner's process may write (RLIMIT_FSIZE), in MB; "
+        "0: no limit.",
+    )
 
 
 class Learning(Section):
@@ -94,6 +122,17 @@ class Learning(Section):
     minutes_per_jp: PositiveInt = MINUTES_PER_JP
     courses_dir: NonEmpty = Field(
         "courses", description="Module sources (module.yaml + lessons), published on start."
+    )
+    min_time_share: Annotated[float, Field(ge=0, le=1)] = Field(
+        0.5,
+        description="A module's JP is credited only when the real time between its first and "
+        "last events the service received (server clock) reaches this share of the minutes "
+        "its lessons declare.",
+    )
+    post_test_pass_mark: Annotated[float, Field(gt=0, le=1)] = Field(
+        0.6,
+        description="A module's JP is credited only when its post-test (the assessment course "
+        "with the module's id, kind 'post') is graded at or above this share of its points.",
     )
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import nbformat
 
+from asncore.events import declared_exercises
 from asncore.modules import MODULE_FILE, validate_module
 
 CELL_TIMEOUT_S = 120
@@ -77,6 +78,9 @@ def check_notebook(path: Path, module_id, lesson_id, execute: bool) -> list[str]
             if (module, lesson) != (module_id, lesson_id):
                 errors.append(f"{path}: sel ke-{number}: Pelajaran({module!r}, {lesson!r}) "
                               f"seharusnya Pelajaran({module_id!r}, {lesson_id!r})")
+    # the server reads the exercise ids from here to credit JP (asncore.events)
+    _ids, problems = declared_exercises([c.source for c in nb.cells if c.cell_type == "code"])
+    errors += [f"{path}: {problem}" for problem in problems]
     if execute:
         errors += execute_notebook(path, nb)
     return errors

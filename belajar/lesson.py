@@ -11,6 +11,11 @@ only when a later check beats the best score so far (the service keeps the best 
 A lower or equal retry sends nothing. The same rule applies to the lesson event sent by
 the "Tandai pelajaran selesai" button. Re-running a cell that creates an exercise with
 an id already used in this lesson replaces the widget but keeps its best score.
+
+What the service counts towards the module's JP is its own record, never this object's
+word: an exercise event for every exercise the published notebook declares (so exercise
+ids are literal strings), the time between the first and last events it received, and the
+post-test (``services/kompetensi/progress.py``). ``duration_s`` is informative only.
 """
 
 import logging

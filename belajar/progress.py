@@ -82,8 +82,12 @@ class ProgressClient:
             return []
 
     def flush(self) -> bool:
-        """Deliver all pending events; True if all were accepted. Never raises."""
-        events = self.pending()
+        """Deliver all pending events; True if all were accepted. Never raises.
+
+        A pending line that is not a valid event (an outbox edited by hand, or written by
+        another version) is dropped here with a warning: the service refuses a whole batch
+        with a malformed event, which would drop the good events with it."""
+        events = self._drop_invalid(self.pending())
         if not events:
             return True
         if not self.configured:
@@ -102,6 +106,24 @@ class ProgressClient:
                 log.warning("could not update the outbox %s: %s", self.outbox.path, exc)
                 return False
         return all_delivered
+
+    def _drop_invalid(self, events: list[dict]) -> list[dict]:
+        valid, invalid = [], []
+        for event in events:
+            try:
+                validate_event(event)
+            except ValueError as exc:
+                invalid.append(event)
+                log.warning("dropping an invalid event from the outbox: %s", exc)
+            else:
+                valid.append(event)
+        if invalid:
+            try:
+                self.outbox.remove(e["event_id"] for e in invalid
+                                   if isinstance(e.get("event_id"), str))
+            except (OSError, TypeError) as exc:
+                log.warning("could not update the outbox %s: %s", self.outbox.path, exc)
+        return valid
 
     def _post(self, batch: list[dict]) -> str:
         if not self.configured:

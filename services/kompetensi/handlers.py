@@ -8,14 +8,35 @@ import json
 from sqlalchemy import select
 from tornado import web
 
-from asncore.constants import HR_ROLES
-from asncore.db import Employee, Unit
+from asncore.constants import HR_ROLES, LOCAL_TZ
+from asncore.db import Employee, Unit, utcnow
 
-from ..base import JsonApiHandler, ServiceHandler
+from ..base import JsonApiHandler, ServiceHandler, parse_year
 from .identity import identity
-from .progress import progress_summary, record_events
+from .progress import CreditRules, EventsRefused, progress_summary, record_events
 
 MAX_EVENTS_PER_REQUEST = 500
+
+
+def _refuse_constant(name: str):
+    raise ValueError(f"{name} bukan angka JSON yang valid")
+
+
+def parse_json_body(body: bytes):
+    """The request body as JSON, or HTTP 400 for anything json.loads cannot turn into
+    plain data: bad syntax, bad UTF-8, NaN/Infinity, nesting too deep."""
+    try:
+        return json.loads(body or b"{}", parse_constant=_refuse_constant)
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError, UnicodeDecodeError
+        raise web.HTTPError(400, f"body bukan JSON yang valid: {str(exc)[:200]}") from None
+
+
+def year_argument(handler: web.RequestHandler, now: dt.datetime) -> int:
+    """The ``year`` query argument (four ASCII digits), default the current year in WIT."""
+    raw = handler.get_argument("year", None, strip=False)
+    if raw is None:
+        return now.replace(tzinfo=dt.UTC).astimezone(LOCAL_TZ).year
+    return parse_year(raw, name="year")
 
 
 class BaseHandler(ServiceHandler):
@@ -29,6 +50,26 @@ class BaseHandler(ServiceHandler):
             employee = db.get(Employee, user["name"])
             unit = db.get(Unit, employee.unit_code) if employee else None
             return identity(user, employee, unit)
+
+    def now(self) -> dt.datetime:
+        """The server's clock (naive UTC); the app setting ``clock`` replaces it in tests."""
+        return self.settings.get("clock", utcnow)()
+
+    @property
+    def credit_rules(self) -> CreditRules:
+        return self.settings.get("credit_rules") or CreditRules()
+
+    def my_progress(self, year: int, now: dt.datetime) -> dict:
+        """The caller's progress; credits a module whose evidence became complete."""
+        name = self.current_user["name"]
+        with self.sessions() as db:
+            employee = db.get(Employee, name)
+            targets = self.settings["jp_targets"]
+            target = targets.get(employee.status if employee else "PNS", targets["PNS"])
+            summary = progress_summary(db, name, self.settings["catalogue"], year, target,
+                                       self.credit_rules, now)
+            db.commit()
+        return summary
 
 
 class APIHandler(JsonApiHandler, BaseHandler):
@@ -46,33 +87,30 @@ class EventsHandler(APIHandler):
 
     @web.authenticated
     def post(self):
-        try:
-            body = json.loads(self.request.body or b"{}")
-        except json.JSONDecodeError as exc:
-            raise web.HTTPError(400, f"body bukan JSON yang valid: {exc}") from exc
+        body = parse_json_body(self.request.body)
         events = body.get("events") if isinstance(body, dict) else None
         if not isinstance(events, list):
             raise web.HTTPError(400, "body harus berbentuk {\"events\": [...]}")
         if len(events) > MAX_EVENTS_PER_REQUEST:
             raise web.HTTPError(413, f"paling banyak {MAX_EVENTS_PER_REQUEST} event per kiriman")
         with self.sessions() as db:
-            result = record_events(
-                db, self.current_user["name"], events, self.settings["catalogue"], dt.date.today()
-            )
+            try:
+                result = record_events(db, self.current_user["name"], events,
+                                       self.settings["catalogue"], self.credit_rules, self.now())
+            except EventsRefused as refused:
+                self.write_json({"status": refused.status, "success": False,
+                                 "message": refused.message, "rejected": refused.rejected},
+                                refused.status)
+                return
         self.write_json(result.as_json())
 
 
 class ProgressHandler(APIHandler):
     @web.authenticated
     def get(self):
-        year = int(self.get_argument("year", str(dt.date.today().year)))
-        name = self.current_user["name"]
-        with self.sessions() as db:
-            employee = db.get(Employee, name)
-            targets = self.settings["jp_targets"]
-            target = targets.get(employee.status if employee else "PNS", targets["PNS"])
-            summary = progress_summary(db, name, self.settings["catalogue"], year, target)
-        self.write_json(summary)
+        now = self.now()
+        year = year_argument(self, now)
+        self.write_json(self.my_progress(year, now))
 
 
 class EmployeesHandler(APIHandler):
@@ -94,7 +132,9 @@ class EmployeesHandler(APIHandler):
 class HomeHandler(BaseHandler):
     @web.authenticated
     def get(self):
-        self.render("home.html", me=self.me(), prefix=self.settings["prefix"])
+        now = self.now()
+        progress = self.my_progress(year_argument(self, now), now)
+        self.render("home.html", me=self.me(), prefix=self.settings["prefix"], progress=progress)
 
 
 class HealthHandler(web.RequestHandler):

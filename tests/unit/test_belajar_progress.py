@@ -151,3 +151,18 @@ def test_invalid_event_is_refused(outbox):
     with pytest.raises(ValueError, match="exactly the keys"):
         client.send({**event(), "user": "198001012006041001"})
     assert client.pending() == []
+
+
+def test_invalid_outbox_lines_are_dropped_not_sent(outbox, caplog):
+    """The service refuses a whole batch holding a malformed event (issue 10): a line the
+    client would not have written must not cost the good events their delivery."""
+    transport = FakeTransport(200)
+    client = make_client(outbox, transport)
+    outbox.parent.mkdir(parents=True)
+    bad = {**event("x"), "event_id": "bad-1", "score": float("inf")}
+    outbox.write_text(json.dumps(bad) + "\n" + json.dumps(event("a")) + "\n")
+    with caplog.at_level(logging.WARNING):
+        assert client.flush() is True
+    assert [e["exercise"] for e in transport.calls[0]["body"]["events"]] == ["a"]
+    assert client.pending() == []
+    assert "invalid event" in caplog.text

@@ -48,7 +48,13 @@ def test_first_release_database_is_stamped_and_upgraded(tmp_path):
         pelaksana = db.scalars(select(RequiredLevel).where(RequiredLevel.position_type == "Pelaksana")).all()
         assert {r.level for r in pelaksana} == {1} and len(pelaksana) == 9  # M.01-M.08 + SK.01
     with sqlite3.connect(path) as db:
-        assert db.execute("SELECT kind, jp FROM jp_ledger").fetchall() == [("platform", 3.0)]
+        # 0002 marked it a platform credit; 0003 took it back for re-evaluation (issue 10)
+        assert db.execute("SELECT kind, jp FROM jp_ledger").fetchall() == []
+        assert db.execute(
+            "SELECT username, source_ref, year, jp, start_date, end_date, outcome"
+            " FROM jp_credit_reviews"
+        ).fetchall() == [("199001012015031001", "modul:x", 2026, 3.0, "2026-01-02",
+                          "2026-01-03", "pending")]
     assert current_revision(engine) == head_revision()
 
 
