@@ -36,6 +36,23 @@ COMMON_CONFIG = "nbgrader_common.py"
 # Python, not JSON: the student id is the hub name of whoever runs the server, read at load
 LEARNER_CONFIG = "nbgrader_config.py"
 CSP_SAME_ORIGIN = "frame-ancestors 'self'"
+# The grader's server (JupyterLab and the formgrader) sends this policy on every page:
+# nothing is loaded from or sent to another origin, no plugins, no <base> or form
+# hijacking to another origin. Inline scripts stay allowed (nbgrader's formgrade pages use
+# them), so what keeps learners' HTML inert there is the sanitising in the course config.
+GRADER_CSP = "; ".join([
+    CSP_SAME_ORIGIN,  # the formgrader opens inside the service's own JupyterLab
+    "default-src 'self'",
+    "script-src 'self' 'unsafe-inline' 'unsafe-eval'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    "worker-src 'self' blob:",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+])
 
 
 def course_ids(assessments_dir: str | Path) -> list[str]:
@@ -107,8 +124,34 @@ def course_config(
          f"c.GenerateFeedback.preprocessors = {FEEDBACK_PREPROCESSORS!r}",
          # learners' code runs only in `python -m grading autograde`'s sandbox
          f"c.Autograde.autograde_preprocessors = {AUTOGRADE_PREPROCESSORS!r}",
+         # learners' markdown and outputs render inert in the formgrader and in feedback:
+         # sanitize_html covers outputs, the preprocessor raw HTML in markdown cells, the
+         # filter their links (nbgrader's formgrade template renders markdown cells
+         # without the template's clean_html)
+         "c.HTMLExporter.sanitize_html = True",
+         'c.HTMLExporter.preprocessors = ["nbconvert.preprocessors.sanitize.SanitizeHTML"]',
+         'c.HTMLExporter.filters = {"markdown2html": "asnhub.assessments.inert_markdown"}',
          *_exchange_lines(exchange), ""]
     )
+
+
+MARKDOWN_TAGS = ["a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt",
+                 "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "kbd", "li", "ol",
+                 "p", "pre", "s", "span", "strong", "sub", "sup", "table", "tbody", "td", "th",
+                 "thead", "tr", "ul"]
+MARKDOWN_ATTRIBUTES = {"a": ["href", "title"], "img": ["src", "alt", "title"],
+                       "td": ["align"], "th": ["align"], "*": ["class"]}
+
+
+def inert_markdown(source: str) -> str:
+    """Markdown as HTML keeping only formatting tags, no handlers, no ``id`` (the page's
+    own elements stay unclobbered) and only http(s)/mailto links: ``[x](javascript:..)``
+    loses its link. The formgrader's ``markdown2html`` filter for learners' text."""
+    from nbconvert.filters.markdown import markdown2html_mistune
+    from nbconvert.preprocessors.sanitize import SanitizeHTML
+
+    sanitizer = SanitizeHTML(tags=MARKDOWN_TAGS, attributes=MARKDOWN_ATTRIBUTES)
+    return sanitizer.sanitize_html_tags(markdown2html_mistune(source))
 
 
 def grader_server_config(course_path: Path) -> str:
@@ -117,7 +160,7 @@ def grader_server_config(course_path: Path) -> str:
     return "\n".join(
         ["c = get_config()  # noqa",
          f"c.ServerApp.root_dir = {str(course_path)!r}",
-         f'c.ServerApp.tornado_settings = {{"headers": {{"Content-Security-Policy": "{CSP_SAME_ORIGIN}"}}}}',
+         f'c.ServerApp.tornado_settings = {{"headers": {{"Content-Security-Policy": "{GRADER_CSP}"}}}}',
          ""]
     )
 

@@ -38,7 +38,7 @@ import pandas as pd
 
 from grading.gradebook import read_export_tables
 from reports.frames import GRADEBOOK_SCORES
-from reports.render import atomic_path
+from reports.render import atomic_path, inert_text, text_columns
 from reports.schema import validate
 
 EXPORT_COLUMNS = ["assignment", "duedate", "timestamp", "student_id", "last_name", "first_name",
@@ -176,7 +176,7 @@ def write_bare_report(url: str, out_dir: str | os.PathLike) -> BareReport:
     paths = BareReport(out / SCORES_CSV, out / PER_STUDENT_CSV, out / WORKBOOK)
     contents = {
         paths.scores: scores_csv(scores_of(grades)).encode(),
-        paths.per_student: per_student.to_csv(index=False).encode(),
+        paths.per_student: text_columns(per_student, inert_text).to_csv(index=False).encode(),
         paths.workbook: workbook.getvalue(),
     }
     for path, data in contents.items():
@@ -186,11 +186,13 @@ def write_bare_report(url: str, out_dir: str | os.PathLike) -> BareReport:
 
 
 def scores_csv(scores: pd.DataFrame) -> str:
-    """The scores as CSV text, numbers as ``str(float)`` like nbgrader's export."""
+    """The scores as CSV text, numbers as ``str(float)`` like nbgrader's export; ids that
+    a spreadsheet would run as a formula are neutralised (:func:`reports.render.inert_text`)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(list(GRADEBOOK_SCORES))
-    writer.writerows(zip(scores["student_id"].tolist(), scores["assignment"].tolist(),
+    writer.writerows(zip(map(inert_text, scores["student_id"].tolist()),
+                         map(inert_text, scores["assignment"].tolist()),
                          map(str, scores["score"].astype("float64").tolist())))
     return buffer.getvalue()
 

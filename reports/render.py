@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -87,6 +88,54 @@ def spec_columns(frame: pd.DataFrame, spec: Mapping[str, tuple], name: str) -> p
             f"it has {', '.join(map(str, frame.columns)) or 'none'}"
         )
     return frame.loc[:, list(spec)]
+
+
+# ---- text a spreadsheet must not misread ----------------------------------------------
+
+# what XLSX cannot hold (openpyxl raises IllegalCharacterError): C0 controls but tab, LF, CR
+ILLEGAL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# what a spreadsheet program reads as the start of a formula when it opens a CSV
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def clean_text(value: Any) -> Any:
+    """``value`` without the control characters XLSX cannot hold; non-strings unchanged."""
+    if isinstance(value, str) and ILLEGAL_CHARACTERS.search(value):
+        return ILLEGAL_CHARACTERS.sub("", value)
+    return value
+
+
+def inert_text(value: Any) -> Any:
+    """For CSV cells: :func:`clean_text`, then a leading ``'`` on text a spreadsheet would
+    run as a formula (``=``, ``+``, ``-``, ``@``, tab, CR: OWASP's CSV-injection rule), and
+    CR as LF (the writers end lines with LF, so they quote a field holding LF but not a
+    bare CR, which a reader would take for a new row). Numbers are not text here: a
+    negative gap stays ``-1``."""
+    value = clean_text(value)
+    if not isinstance(value, str):
+        return value
+    if value.startswith(FORMULA_START):
+        value = "'" + value
+    if "\r" in value:
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return value
+
+
+def is_text(values: pd.Series) -> bool:
+    """A column that may hold text: pandas ``str`` or ``object``."""
+    return isinstance(values.dtype, pd.StringDtype) or pd.api.types.is_object_dtype(values.dtype)
+
+
+def text_columns(frame: pd.DataFrame, fix) -> pd.DataFrame:
+    """``frame`` with ``fix`` applied to every value of its text (``str``, ``object``)
+    columns; the frame itself is left unchanged."""
+    columns = [c for c in frame.columns if is_text(frame[c])]
+    if not columns:
+        return frame
+    out = frame.copy()
+    for c in columns:
+        out[c] = frame[c].map(fix, na_action="ignore")
+    return out
 
 
 def rows(frame: pd.DataFrame) -> Iterator[tuple]:

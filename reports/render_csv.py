@@ -4,6 +4,11 @@ One UTF-8 file per frame, columns exactly those of :mod:`reports.frames` (stable
 names, in spec order), missing values empty, dates ISO 8601, decimal point. For people
 the XLSX workbook is the readable form; these files feed other systems. Each file is
 written atomically.
+
+Text is made safe for spreadsheet programs (:func:`reports.render.inert_text`): control
+characters are dropped and a cell starting with ``=``, ``+``, ``-``, ``@``, tab or CR
+(a name or activity that would run as a formula) gets a leading ``'``; numbers are
+written as numbers.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ import os
 from pathlib import Path
 
 from . import frames
-from .render import ReportLike, atomic_path, spec_columns
+from .render import ReportLike, atomic_path, inert_text, spec_columns, text_columns
 
 # file name -> (report attribute, frame spec)
 CSV_FILES = {
@@ -33,7 +38,7 @@ def write_csvs(report: ReportLike, out_dir: str | os.PathLike) -> dict[str, Path
     out_dir = Path(out_dir)
     written = {}
     for name, (attribute, spec) in CSV_FILES.items():
-        frame = spec_columns(getattr(report, attribute), spec, attribute)
+        frame = text_columns(spec_columns(getattr(report, attribute), spec, attribute), inert_text)
         path = out_dir / name
         with atomic_path(path) as tmp:
             frame.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n",

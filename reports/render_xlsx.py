@@ -3,6 +3,10 @@
 pandas shapes each sheet as a frame; openpyxl's write-only mode streams the rows. Only
 header cells, date cells and the few long texts of "Keterangan" carry a style; widths
 are set per column. The file is replaced atomically.
+
+Text stays text: control characters XLSX cannot hold are dropped
+(:func:`reports.render.clean_text`), and a value openpyxl would store as a formula or an
+error (``=HYPERLINK(..)``, ``#N/A``) is written as a text cell.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -23,12 +28,15 @@ from .render import (
     KIND_LABELS,
     ReportLike,
     atomic_path,
+    clean_text,
     competency_codes,
     competency_names,
+    is_text,
     now,
     reading_guide,
     rows,
     sorted_employees,
+    text_columns,
     unit_tree,
 )
 
@@ -266,6 +274,15 @@ def _width(values: pd.Series, header: str) -> float:
     return float(min(max(len(header), longest, MIN_WIDTH - 2) + 2, MAX_WIDTH))
 
 
+def _formula_text(value) -> bool:
+    """Text openpyxl would store as a formula (``=``) or an error code (``#N/A``)."""
+    return isinstance(value, str) and (value.startswith("=") or value in ERROR_CODES)
+
+
+def _has_formula_text(values: pd.Series) -> bool:
+    return is_text(values) and any(_formula_text(v) for v in values.to_numpy(dtype=object))
+
+
 def _header(ws, text: str) -> WriteOnlyCell:
     cell = WriteOnlyCell(ws, value=text)
     cell.font, cell.fill = HEADER_FONT, HEADER_FILL
@@ -279,6 +296,7 @@ def _add_sheet(wb: Workbook, title: str, blocks: Sequence[pd.DataFrame], *,
     is the bold, frozen header; the first block gets an autofilter. Columns named in
     ``wrap`` get that width and wrapped text."""
     wrap = wrap or {}
+    blocks = [text_columns(frame, clean_text) for frame in blocks]
     ws = wb.create_sheet(title)
     ws.freeze_panes = freeze
     first = blocks[0]
@@ -297,6 +315,8 @@ def _add_sheet(wb: Workbook, title: str, blocks: Sequence[pd.DataFrame], *,
                 styles[i] = "wrap"
             elif _is_dates(frame[name]):
                 styles[i] = "date"
+            elif _has_formula_text(frame[name]):
+                styles[i] = "text"
         styled.append(styles)
         col += len(frame.columns) + 1
 
@@ -315,12 +335,16 @@ def _add_sheet(wb: Workbook, title: str, blocks: Sequence[pd.DataFrame], *,
                 continue
             values = list(body[r]) if styles else body[r]
             for i, style in styles.items():
-                if values[i] is not None:
-                    cell = WriteOnlyCell(ws, value=values[i])
-                    if style == "date":
-                        cell.number_format = DATE_FORMAT
-                    else:
-                        cell.alignment = WRAP
-                    values[i] = cell
+                value = values[i]
+                if value is None or (style == "text" and not _formula_text(value)):
+                    continue
+                cell = WriteOnlyCell(ws, value=value)
+                if style == "date":
+                    cell.number_format = DATE_FORMAT
+                elif style == "wrap":
+                    cell.alignment = WRAP
+                if _formula_text(value):
+                    cell.data_type = "s"  # shown as typed, never run
+                values[i] = cell
             line += values
         ws.append(line)

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import os
-from urllib.parse import urlparse
 
 from tornado.log import enable_pretty_logging
 
 from asncore.settings import load
 from reports.config import report_config
 
+from ..base import listen
 from .app import make_app
 
 
@@ -30,9 +30,11 @@ async def main() -> None:
         prefix,
         settings["learning"]["courses_dir"],
         report_config(settings),
+        settings["learning"],
     )
-    address = urlparse(url)
-    app.listen(address.port, address.hostname)
+    listen(app, url)  # bodies capped before they are read (services.base.MAX_BODY)
+    # JP completed by a post-test synced after the learner's last event (progress.py)
+    sweeps = asyncio.create_task(app.settings["credit_sweeper"].forever())  # noqa: F841
     await asyncio.Event().wait()
 
 

@@ -10,13 +10,13 @@ from jupyterhub.utils import url_path_join
 from tornado import web
 
 from asncore.db import session_factory
-from asncore.db import session_factory
 from asncore.settings import DEFAULTS
 from reports.config import report_config
 from reports.engine import ReportConfig
 
 from . import handlers, hr
 from .catalogue import load_catalogue
+from .progress import CreditRules, CreditSweeper
 from .reportcache import ReportCache
 
 NIP = r"([0-9]{18})"
@@ -27,10 +27,14 @@ def make_app(
     prefix: str,
     courses_dir: str | Path,
     config: ReportConfig | None = None,
+    learning: dict | None = None,
 ) -> web.Application:
-    """The service's Tornado app; ``config`` defaults to the settings' defaults."""
+    """The service's Tornado app; ``config`` and ``learning`` (the settings' learning
+    section: JP credit rules) default to the settings' defaults."""
     config = config or report_config(DEFAULTS)
     sessions = session_factory(db_url)
+    catalogue = load_catalogue(courses_dir, db_url)
+    rules = CreditRules.from_settings(learning or DEFAULTS["learning"])
     routes = [
         (r"", handlers.HomeHandler),
         (r"oauth_callback", HubOAuthCallbackHandler),
@@ -57,7 +61,9 @@ def make_app(
         db_url=db_url,
         reports=ReportCache(sessions.kw["bind"], config),
         prefix=prefix,
-        catalogue=load_catalogue(courses_dir, db_url),
+        catalogue=catalogue,
+        credit_rules=rules,
+        credit_sweeper=CreditSweeper(sessions, catalogue, rules),
         jp_targets=dict(config.jp_targets),
         template_path=str(Path(__file__).parent / "templates"),
         cookie_secret=os.urandom(32),

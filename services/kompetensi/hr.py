@@ -7,7 +7,7 @@ variants, which serve the caller's own profile. The data come from
 
 from __future__ import annotations
 
-import datetime as dt
+import json
 
 from tornado import web
 
@@ -18,6 +18,7 @@ from reports import render_csv, render_html, render_xlsx
 from reports.profile import employee_profile
 from reports.render_html import render_employee
 
+from ..base import parse_int
 from .dashboard import dashboard_context
 from .handlers import APIHandler, BaseHandler
 
@@ -38,10 +39,19 @@ class ReportMixin:
     """Year and unit from the query, the cached report for them, NIP lookups."""
 
     def year(self) -> int:
-        raw = self.get_argument("tahun", self.get_argument("year", str(dt.date.today().year)))
-        if not raw.isdigit() or not 2000 <= int(raw) <= 2100:
-            raise web.HTTPError(400, f"tahun '{raw}' tidak sah (contoh: 2026)")
-        return int(raw)
+        """``?tahun=`` (or ``?year=``), default this year; 400 unless four ASCII digits in
+        2000-2100 (:func:`services.base.parse_year`)."""
+        return self.year_argument("tahun", "year")
+
+    async def my_profile(self) -> bytes:
+        """The caller's own profile JSON, built for them alone (never the city's report),
+        for a year from the first year with data to this year."""
+        first, last = await self.settings["reports"].years()
+        year = self.year_argument("tahun", "year", first=first, last=last)
+        profile = await self.settings["reports"].profile(year, self.current_user["name"])
+        if profile is None:
+            raise web.HTTPError(404, "profil Anda belum ada dalam laporan (tidak ada di roster aktif)")
+        return profile
 
     def unit(self) -> str | None:
         return self.get_argument("unit", "") or None
@@ -115,11 +125,7 @@ class MyProfileApi(ReportMixin, APIHandler):
 
     @web.authenticated
     async def get(self):
-        report = await self.settings["reports"].get(self.year(), None)
-        profile = views(report).profiles.get(self.current_user["name"])
-        if profile is None:
-            raise web.HTTPError(404, "profil Anda belum ada dalam laporan (tidak ada di roster aktif)")
-        self.write_bytes(profile)
+        self.write_bytes(await self.my_profile())
 
 
 class HrPage(ReportMixin, BaseHandler):
@@ -138,8 +144,8 @@ class DashboardPage(HrPage):
             "kompetensi": self.get_argument("kompetensi", ""),
             "jenis_jabatan": self.get_argument("jenis_jabatan", ""),
         }
-        page = self.get_argument("halaman", "1")
-        context = dashboard_context(report, filters, int(page) if page.isdigit() else 1)
+        page = parse_int(self.get_query_argument("halaman", "1"), "halaman", 1, 1_000_000)
+        context = dashboard_context(report, filters, page)
         self.render("hr.html", c=context, prefix=self.settings["prefix"])
 
 
@@ -154,11 +160,7 @@ class EmployeePage(HrPage):
 class MyProfilePage(ReportMixin, BaseHandler):
     @web.authenticated
     async def get(self):
-        report = await self.settings["reports"].get(self.year(), None)
-        name = self.current_user["name"]
-        if name not in set(report.employees["username"]):
-            raise web.HTTPError(404, "profil Anda belum ada dalam laporan")
-        self.finish(render_employee(self.profile(report, name)))
+        self.finish(render_employee(json.loads(await self.my_profile())))
 
 
 class DownloadPage(HrPage):
@@ -187,6 +189,8 @@ MAX_UPLOAD = 5 * 1024 * 1024
 class JpUpload:
     """HR adds learning activities outside the platform (CSV as ``python -m reports jp
     import`` reads it): all rows or none, every error with its line and column."""
+
+    max_body_size = MAX_UPLOAD + 64 * 1024  # the file and its multipart envelope
 
     def uploaded_text(self) -> tuple[str, str]:
         files = self.request.files.get("berkas")

@@ -40,6 +40,15 @@ class ReportViews:
         )
 
 
+def person_profile(report, username: str) -> bytes | None:
+    """The profile JSON of ``username`` from a report (built for that person alone or not),
+    exactly as :class:`ReportViews` serialises it; None when they are not in the report."""
+    for profile in employee_profiles(report):
+        if profile["username"] == username:
+            return to_json(profile)
+    return None
+
+
 def _unit_payloads(report) -> dict[str, dict]:
     payloads = {}
     for code, rows in report.unit_summary.groupby("unit_code", sort=True):
