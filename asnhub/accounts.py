@@ -2,7 +2,10 @@
 
 Idempotent: importing the same roster twice changes nothing. Existing accounts keep
 their passwords and files; people missing from a new roster are deactivated, not
-deleted (their scores and learning hours stay). New accounts get a random initial
+deleted (their scores and learning hours stay). Whoever is inactive loses every hub
+token, OAuth code and log-in cookie, and every process of theirs (server, kernels,
+anything left behind) is ended, whether or not the hub runs: a running hub finds the
+server gone at its next poll (30 s). New accounts get a random initial
 password, returned to the caller to hand out once. A unit's place in the tree
 (``parent_code``, set by the units file) is never touched here; a person who is new or
 changes unit gets a unit-membership row from today, for reports over past periods.
@@ -14,7 +17,7 @@ import csv
 import datetime as dt
 import io
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import bcrypt
@@ -40,6 +43,7 @@ class ImportResult:
     updated: int
     deactivated: list[str]
     unix_created: list[str]
+    stopped: list[str] = field(default_factory=list)  # inactive people whose processes ended
 
 
 def new_password() -> str:
@@ -116,6 +120,11 @@ def apply(settings: dict, rows: list[RosterRow], today: dt.date | None = None) -
                 emp.active = False
                 emp.updated_at = utcnow()
                 deactivated.append(username)
+        inactive = sorted(u for u, emp in existing.items() if not emp.active)
+        server_pids = {}
+        for username in inactive:
+            hubdb.revoke_sessions(hdb, username)
+            server_pids[username] = hubdb.server_pids(hdb, username)
 
         created = []
         have_credentials = hubdb.usernames_with_credentials(hdb)
@@ -128,7 +137,25 @@ def apply(settings: dict, rows: list[RosterRow], today: dt.date | None = None) -
         hdb.flush()
         pdb.commit()
         hdb.commit()
-    return ImportResult(created, updated, deactivated, unix_created)
+    stopped = [u for u in inactive if _end_processes(settings, u, server_pids[u])]
+    return ImportResult(created, updated, deactivated, unix_created, stopped)
+
+
+def _end_processes(settings: dict, username: str, server_pids: list[int]) -> bool:
+    """End every process of an inactive person; True if any ran. With isolation: all of
+    their Unix user's (rounds, so a forking process cannot outrun it); in dev mode the
+    sessions of the servers the hub recorded for them."""
+    if settings["hub"]["dev_mode"]:
+        pids = [p for pid in server_pids for p in unixusers.session_of(pid, username)]
+        return bool(unixusers.end_processes(pids))
+    name = unixusers.unix_name(username, settings["unix"]["user_prefix"])
+    ended = unixusers.end_processes(unixusers.processes_of(name))
+    for _ in range(10):
+        left = unixusers.processes_of(name)
+        if not left:
+            break
+        unixusers.end_processes(left, grace=0.5)
+    return bool(ended)
 
 
 def write_credentials(path: Path, accounts: list[NewAccount]) -> None:

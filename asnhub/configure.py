@@ -14,6 +14,7 @@ from asncore.settings import project_root, service_environment
 
 from . import assessments, roles
 from .publish import public_environment
+from .spawner import spawner_limits
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -66,6 +67,7 @@ def update_auth(c, settings: dict) -> None:
     c.RosterAuthenticator.check_common_password = accounts["check_common_password"]
     c.RosterAuthenticator.allowed_failed_logins = accounts["allowed_failed_logins"]
     c.RosterAuthenticator.seconds_before_next_try = accounts["lockout_seconds"]
+    c.RosterAuthenticator.account_backoff_seconds = accounts["account_backoff_seconds"]
     c.RosterAuthenticator.manage_groups = True
     # Accounts come from the roster only: no one is created by logging in.
     c.RosterAuthenticator.allow_existing_users = False
@@ -80,6 +82,7 @@ def update_spawner(c, settings: dict) -> None:
     else:
         c.JupyterHub.spawner_class = "asnhub.spawner.RosterSpawner"
         c.RosterSpawner.user_prefix = settings["unix"]["user_prefix"]
+        c.RosterSpawner.limits = spawner_limits(settings["unix"])
     # distribute the published modules into ~/modul as the learner, then run the server
     c.Spawner.cmd = [sys.executable, "-m", "belajar.startup", venv_bin("jupyterhub-singleuser")]
     c.Spawner.default_url = ui["default_url"]

@@ -7,9 +7,12 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
+from sqlalchemy import select
+
+from asncore.db import Employee, session_factory
 from asncore.imports import roster, units
 
-from . import accounts, demo
+from . import accounts, demo, unixusers
 
 DEMO_CREDENTIALS = "demo-credentials.csv"
 
@@ -19,6 +22,20 @@ def _report(result: accounts.ImportResult, source: str) -> None:
         f"Roster {source}: {len(result.created)} akun baru, {result.updated} diperbarui, "
         f"{len(result.deactivated)} dinonaktifkan, {len(result.unix_created)} akun Unix dibuat."
     )
+    if result.stopped:
+        print(
+            f"Akun nonaktif: token dan sesi dicabut; proses dihentikan untuk "
+            f"{', '.join(result.stopped)}."
+        )
+
+
+def reserved_username(settings: dict) -> Callable[[str], str | None]:
+    """Why a roster log-in name may not be used on this platform (a grader's, the
+    sandbox's, an existing system account the roster did not make), or None."""
+    with session_factory(settings["database"]["platform_url"])() as db:
+        platform_users = set(db.scalars(select(Employee.username)))
+    prefix, isolation = settings["unix"]["user_prefix"], not settings["hub"]["dev_mode"]
+    return lambda name: unixusers.reserved_reason(name, prefix, platform_users, isolation)
 
 
 def _with_units(
@@ -43,7 +60,8 @@ def _with_units(
 
 
 def import_file(settings: dict, path: str | Path) -> accounts.ImportResult:
-    rows = _with_units(settings, lambda known: roster.read(path, known))
+    reserved = reserved_username(settings)
+    rows = _with_units(settings, lambda known: roster.read(path, known, reserved))
     result = accounts.apply(settings, rows)
     _report(result, str(path))
     if result.created:
@@ -55,7 +73,10 @@ def import_file(settings: dict, path: str | Path) -> accounts.ImportResult:
 
 
 def import_demo(settings: dict) -> accounts.ImportResult:
-    rows = _with_units(settings, lambda known: roster.parse(demo.demo_csv(), "demo-roster", known))
+    reserved = reserved_username(settings)
+    rows = _with_units(
+        settings, lambda known: roster.parse(demo.demo_csv(), "demo-roster", known, reserved)
+    )
     result = accounts.apply(settings, rows)
     _report(result, "demo")
     if result.created:

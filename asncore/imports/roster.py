@@ -29,6 +29,7 @@ username) and one unit code with two names are checked across rows here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -111,17 +112,25 @@ def _cross_row_errors(
 
 
 def parse(
-    text: str, source: str = "roster", known_units: dict[str, str] | None = None
+    text: str,
+    source: str = "roster",
+    known_units: dict[str, str] | None = None,
+    reserved_username: Callable[[str], str | None] | None = None,
 ) -> list[RosterRow]:
     """Every row of ``text`` checked; raises RosterError with all problems, or returns rows.
 
     ``known_units`` (code -> name): the registered units; then each row must name one of
     them and ``unit_nama`` is optional. None: the units come from the rows themselves.
+    ``reserved_username``: why a log-in name may not be used (a grader's, the sandbox's, a
+    system account's), or None; see :class:`asncore.imports.rows.RosterRecord`.
     """
     optional = OPTIONAL if known_units is None else ("unit_nama", *OPTIONAL)
     required = tuple(c for c in REQUIRED if c not in optional)
     table = parse_table(text, source, required, optional, rejected=RosterError)
-    valid, errors = validate_rows(table, RosterRecord, {"known_units": known_units})
+    valid, errors = validate_rows(
+        table, RosterRecord,
+        {"known_units": known_units, "reserved_username": reserved_username},
+    )
     rows = [
         RosterRow(line=line, **(row.model_dump() | {"username": row.username or row.nip}))
         for line, row in valid
@@ -140,5 +149,9 @@ def parse(
     return rows
 
 
-def read(path: Path | str, known_units: dict[str, str] | None = None) -> list[RosterRow]:
-    return parse(read_text(path, RosterError), str(path), known_units)
+def read(
+    path: Path | str,
+    known_units: dict[str, str] | None = None,
+    reserved_username: Callable[[str], str | None] | None = None,
+) -> list[RosterRow]:
+    return parse(read_text(path, RosterError), str(path), known_units, reserved_username)

@@ -62,9 +62,10 @@ _PNS_GRADE = re.compile(r"^(I|II|III|IV)/[a-e]$")
 _PPPK_GRADE = re.compile(r"^(XVII|XVI|XV|XIV|XIII|XII|XI|X|IX|VIII|VII|VI|V|IV|III|II|I)$")
 _USERNAME = re.compile(r"^[a-z][a-z0-9_-]{1,30}$")
 _COURSE = re.compile(r"^[a-z0-9][a-z0-9-]{0,40}$")
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_DAY_FIRST_DATE = re.compile(r"^(\d{1,2})([-/])(\d{1,2})\2(\d{4})$")
-_NUMBER = re.compile(r"^\d+([.,]\d+)?$")
+# ASCII digits only: \d and float() also read '²', '٨' (the services' fuzz test)
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$", re.ASCII)
+_DAY_FIRST_DATE = re.compile(r"^(\d{1,2})([-/])(\d{1,2})\2(\d{4})$", re.ASCII)
+_NUMBER = re.compile(r"^\d+([.,]\d+)?$", re.ASCII)
 
 
 def _words(raw: str) -> str:
@@ -225,9 +226,15 @@ class RosterRecord(CsvRow):
 
     @field_validator("username")
     @classmethod
-    def _username(cls, raw: str) -> str:
+    def _username(cls, raw: str, info: ValidationInfo) -> str:
+        """Context ``reserved_username`` (optional): a function of the log-in name (the
+        NIP when the column is empty) returning why it may not be used, or None."""
         if raw and not _USERNAME.match(raw.lower()):
             raise ValueError(f"'{raw}': huruf kecil/angka/-/_, diawali huruf, 2-31 karakter")
+        reserved = (info.context or {}).get("reserved_username")
+        name = raw.lower() or info.data.get("nip", "")
+        if reserved is not None and name and (reason := reserved(name)):
+            raise ValueError(f"'{name}': {reason}")
         return raw.lower()
 
     @field_validator("courses", mode="before")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pwd
 import subprocess
+import time
 
 import pytest
 
@@ -117,16 +118,25 @@ def test_groups_come_from_roster_roles(hub, token_for):
     assert learner.username not in groups.get("hr", set())
 
 
-def test_wrong_passwords_lock_the_account(hub):
+def test_wrong_passwords_slow_the_guesser_not_others(hub):
+    """Back-off, not a lock (asnhub.auth): after the free failures each counted failure
+    doubles the wait (1, 2, 4 s ...) for that source; another account is not affected."""
     victim = hub.by_role("learner")[-1]
     session = HubSession(hub.url)
     limit = 3  # accounts.allowed_failed_logins in the test settings
     for _ in range(limit):
         assert not session.login(victim.username, "salah-sekali-123")
-    assert not HubSession(hub.url).login(victim.username, victim.password), "not locked"
-    # another account is not affected
+    for pause in (1.2, 2.2, 4.2):  # counted only once the previous wait is over
+        time.sleep(pause)
+        assert not session.login(victim.username, "salah-sekali-123")
+    assert not HubSession(hub.url).login(victim.username, victim.password), "no back-off"
     other = hub.by_role("learner")[-2]
     assert HubSession(hub.url).login(other.username, other.password)
+    # the wait is seconds, not minutes (at most accounts.account_backoff_seconds: 30)
+    deadline = time.monotonic() + 40
+    while not HubSession(hub.url).login(victim.username, victim.password):
+        assert time.monotonic() < deadline, "still refused: a lock, not a back-off"
+        time.sleep(2)
 
 
 def test_nip_with_spaces_logs_in(hub):

@@ -106,3 +106,29 @@ def test_init_twice_keeps_demo_passwords(env):
     assert again.returncode == 0 and "0 akun baru" in again.stdout
     assert creds.read_text() == before
     assert "username,password,role" == before.splitlines()[0]
+
+
+def test_reserved_username_refused_by_the_cli(env):
+    root, settings, settings_file = env
+    path = root / "roster.csv"
+    with path.open("w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow([*REQUIRED, "username"])
+        writer.writerow([*GOOD, "sandbox"])
+    result = run_cli(["roster", "import", str(path)], settings_file)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert f"{path}: baris 2, kolom 'username'" in result.stderr
+    assert employee_count(settings) == 0
+    with pytest.raises(KeyError):
+        pwd.getpwnam(settings["unix"]["user_prefix"] + "sandbox")
+
+
+def test_unlock_command(env):
+    root, _settings, settings_file = env
+    roster = write_roster(root / "roster.csv", [GOOD])
+    assert run_cli(["roster", "import", str(roster)], settings_file).returncode == 0
+    done = run_cli(["akun", "buka-kunci", "19900514 201503 2 001"], settings_file)
+    assert done.returncode == 0, done.stderr
+    assert "Akun 199005142015032001 dibuka" in done.stdout
+    unknown = run_cli(["akun", "buka-kunci", "199001012015031999"], settings_file)
+    assert unknown.returncode == 1 and "tidak ada di roster" in unknown.stderr

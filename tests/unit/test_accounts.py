@@ -59,7 +59,7 @@ def test_credentials_file_is_root_only_and_appends(cfg, tmp_path):
         ]
 
 
-def test_lockout_survives_a_new_authenticator(cfg):
+def test_back_off_survives_a_new_authenticator(cfg):
     accounts.apply(cfg, demo.demo_rows())
     make = lambda: RosterAuthenticator(  # noqa: E731
         platform_url=cfg["database"]["platform_url"], allowed_failed_logins=2,
@@ -91,3 +91,27 @@ def test_auth_model_groups_and_inactive(cfg):
     assert asyncio.run(auth.refresh_user(U())) is False
     assert auth.normalize_username("19900514 201503 2 001") == "199005142015032001"
     assert auth.normalize_username("Pelatih") == "pelatih"
+
+
+def test_deactivation_revokes_hub_tokens_and_cookie(cfg):
+    from jupyterhub import orm
+
+    rows = demo.demo_rows()
+    accounts.apply(cfg, rows)
+    gone, kept = rows[-1].username, rows[0].username
+    with hubdb.session_factory(cfg["database"]["hub_url"])() as db:
+        db.add(orm.OAuthClient(identifier="jupyterhub"))  # what the hub registers at start
+        users = {name: orm.User(name=name) for name in (gone, kept)}
+        db.add_all(users.values())
+        db.commit()
+        for user in users.values():
+            user.new_api_token(note="uji")
+        cookie_before = {n: u.cookie_id for n, u in users.items()}
+        db.commit()
+    result = accounts.apply(cfg, rows[:-1])
+    assert result.deactivated == [gone]
+    with hubdb.session_factory(cfg["database"]["hub_url"])() as db:
+        tokens = {t.user.name for t in db.query(orm.APIToken)}
+        cookies = {u.name: u.cookie_id for u in db.query(orm.User)}
+    assert tokens == {kept}
+    assert cookies[gone] != cookie_before[gone] and cookies[kept] == cookie_before[kept]
