@@ -8,10 +8,15 @@ student's first attempt; ``"latest"`` is nbgrader's behaviour.
 
 from __future__ import annotations
 
+import logging
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+from . import safecopy
+
+log = logging.getLogger(__name__)
 
 COUNTS = ("latest", "first")
 
@@ -38,11 +43,21 @@ def _safe_name(timestamp: str) -> str:
     return "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in timestamp)
 
 
+def _default_copy(src: Path, dest: Path) -> None:
+    safecopy.copy_tree(str(src), str(dest))
+
+
 def archive(
     course_dir: Path, inbound: Path, assignment: str,
     allowed: Callable[[Attempt], bool] = lambda attempt: True,
+    copy: Callable[[Path, Path], None] = _default_copy,
+    refused: list | None = None,
 ) -> int:
-    """Copy attempts not yet archived (only those ``allowed``); return how many were new."""
+    """Copy attempts not yet archived (only those ``allowed``); return how many were new.
+
+    Copies never follow links (`grading.safecopy`); an attempt that cannot be copied safely
+    is skipped with an error in the log (and ``(attempt, reason)`` appended to ``refused``),
+    never stopping the others."""
     new = 0
     for attempt in inbound_attempts(inbound, assignment):
         if not allowed(attempt):
@@ -52,7 +67,15 @@ def archive(
             continue
         tmp = target.with_name(target.name + ".partial")
         shutil.rmtree(tmp, ignore_errors=True)
-        shutil.copytree(attempt.path, tmp)
+        tmp.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            copy(attempt.path, tmp)
+        except (safecopy.UnsafeSubmission, OSError) as exc:
+            shutil.rmtree(tmp, ignore_errors=True)
+            log.error("percobaan %s ditolak/tidak disimpan (attempt refused): %s", attempt.path, exc)
+            if refused is not None:
+                refused.append((attempt, str(exc)))
+            continue
         tmp.rename(target)
         new += 1
     return new
@@ -78,7 +101,8 @@ def apply_counting_rule(course_dir: Path, assignment: str, counts: str) -> list[
             continue
         tmp = submitted.with_name(submitted.name + ".partial")
         shutil.rmtree(tmp, ignore_errors=True)
-        shutil.copytree(chosen, tmp)
+        tmp.parent.mkdir(parents=True, exist_ok=True)
+        safecopy.copy_tree(str(chosen), str(tmp))
         shutil.rmtree(submitted, ignore_errors=True)
         tmp.rename(submitted)
         changed.append(student)

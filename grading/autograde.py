@@ -7,9 +7,21 @@ only nbgrader's Execute step is replaced):
    timestamp; files are copied into a staging directory exactly as stock `init_assignment`
    does; each notebook goes through the stock *sanitize* preprocessors (ClearOutput,
    DeduplicateIds, OverwriteKernelspec, OverwriteCells, CheckCellMetadata). Edited or
-   deleted locked/test cells are detected against the gradebook checksums.
+   deleted locked/test cells are detected against the gradebook checksums. Then every
+   locked cell (tests included) gets the metadata of the course's own copy of the notebook
+   (release/, else source/), tags included: a learner's `skip-execution` tag on a test
+   cell is dropped and flagged (stock nbgrader restores source, not tags).
+   Multiple choice: in a notebook whose answer cells (as released) are all data
+   (`name = <literal>` lines), no learner code runs. Each answer cell runs as the grader's
+   own `name = 'B'`, rebuilt with `ast.literal_eval` from the cell's text in the JSON; an
+   answer cell holding anything else runs as its released stub (flagged); cells the
+   learner added are not run. The course's tests then compare real `str` values (a `str`
+   subclass with its own `__eq__` cannot exist there). We chose this over a grader-injected
+   `type(x) is str` check, which learner code in the same process could still defeat
+   (e.g. `set_custom_exc`, patching the shell).
 2. execute (parallel, `workers` at a time): `grading.executor` runs the code cells in a
-   fresh forked child as `sandbox_user` in a private working directory.
+   fresh forked child in a private working directory, each worker as its own sandbox uid
+   (`grading.sandbox.UidLeases`), every process of which is killed after each notebook.
 3. record (parent, one database transaction per submission): student, submission and
    timestamp, zero scores for missing notebooks, then the stock *autograde* preprocessors
    minus Execute (IgnorePattern, ClearMetadata, LimitOutput, SaveAutoGrades,
@@ -31,6 +43,7 @@ import concurrent.futures
 import dataclasses
 import logging
 import os
+import queue
 import re
 import shutil
 import tempfile
@@ -128,15 +141,17 @@ def _make_shared_preprocessors():
 
 def _load_config(course_dir: str):
     from traitlets.config import Config
-    from traitlets.config.loader import PyFileConfigLoader
 
     from jupyter_core.paths import jupyter_config_path
 
+    from .course import load_config
+
     config = Config()
-    # same order as the nbgrader apps: system/user config first, the course's file last
+    # same order as the nbgrader apps: system/user config first, the course's file last;
+    # as root, a file someone else can write is read as data, never executed
     for path in [*reversed(jupyter_config_path()), course_dir]:
         if os.path.exists(os.path.join(path, "nbgrader_config.py")):
-            config.merge(PyFileConfigLoader("nbgrader_config.py", path=path).load_config())
+            config.merge(load_config(path))
     return config
 
 
@@ -190,6 +205,107 @@ def _executable_cells(nb) -> list[tuple[int, str]]:
     return [(i, c.source) for i, c in enumerate(nb.cells)
             if c.cell_type == "code" and c.source.strip()
             and "skip-execution" not in c.metadata.get("tags", [])]
+
+
+def _data_answer(source: str) -> str | None:
+    """The answer cell as data: `name = <literal>` lines only (comments allowed).
+
+    Returns the grader's own canonical source for it (`name = 'B'`, built from the values
+    `ast.literal_eval` read out of the notebook's JSON, so every value is a plain str, int,
+    float, bool, None or a tuple/list of those), or None if the cell holds anything else."""
+    import ast
+
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return None
+    lines = []
+    for stmt in tree.body:
+        if not (isinstance(stmt, ast.Assign) and all(isinstance(t, ast.Name) for t in stmt.targets)):
+            return None
+        try:
+            value = ast.literal_eval(stmt.value)
+        except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+            return None
+        if not _plain(value):
+            return None
+        lines += [f"{t.id} = {value!r}" for t in stmt.targets]
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def _plain(value, depth=0) -> bool:
+    if depth > 5:
+        return False
+    if type(value) in (str, int, float, bool, type(None)):
+        return True
+    if type(value) in (tuple, list):
+        return len(value) <= 100 and all(_plain(v, depth + 1) for v in value)
+    return False
+
+
+@dataclasses.dataclass
+class _CourseCopy:
+    """What the course itself says about one notebook (gradebook + release/source copy)."""
+
+    locked: dict            # grade_id -> (checksum, is_test, source as released)
+    solutions: dict         # code answer cells: grade_id -> stub source (as released)
+    metadata: dict          # grade_id -> cell metadata in the course's copy of the notebook
+    data_only: bool         # there are code answer cells, all data: no learner code runs
+    free_sources: set = dataclasses.field(default_factory=set)  # unlocked non-nbgrader
+    # code cells of the course's copy (not run in a data-only notebook, but not flagged)
+
+
+def _restore_course_cells(nb, course: _CourseCopy) -> list[str]:
+    """Give every locked cell (tests included) the metadata of the course's copy, tags
+    included; nbgrader's OverwriteCells has already restored source, type and points.
+    Returns reasons to flag (tags a learner changed)."""
+    import copy
+
+    from nbformat import from_dict
+
+    reasons = []
+    for cell in nb.cells:
+        nbg = cell.metadata.get("nbgrader", {})
+        grade_id = nbg.get("grade_id")
+        if grade_id not in course.locked:
+            continue
+        original = course.metadata.get(grade_id)
+        if original is None:  # no copy of the notebook: nbgrader's metadata only, no tags
+            original = {"deletable": False, "editable": False}
+        restored = copy.deepcopy(dict(original))
+        restored["nbgrader"] = copy.deepcopy(dict(nbg))
+        if sorted(cell.metadata.get("tags", [])) != sorted(restored.get("tags", [])):
+            reasons.append(f"tag sel '{grade_id}' diubah (dipulihkan dari versi sumber)")
+        cell.metadata = from_dict(restored)
+    return reasons
+
+
+def _cells_to_run(nb, course: _CourseCopy) -> tuple[list[tuple[int, str]], list[str]]:
+    """(index, source) of the cells to execute, and reasons to flag.
+
+    In a notebook whose answer cells are all data (multiple choice), learner-written code
+    never runs: each answer cell runs as the grader's canonical assignment of the values
+    read from the notebook JSON (`_data_answer`), an answer cell that is not data runs as
+    its released stub, and cells the learner added are not run. The course's test cells
+    then compare real `str` objects, never a learner-made object."""
+    cells = _executable_cells(nb)
+    if not course.data_only:
+        return cells, []
+    reasons, run = [], []
+    for index, source in cells:
+        grade_id = nb.cells[index].metadata.get("nbgrader", {}).get("grade_id")
+        if grade_id in course.solutions:
+            data = _data_answer(source)
+            if data is None:
+                reasons.append(f"jawaban '{grade_id}' bukan pilihan/teks biasa; dinilai "
+                               f"sebagai jawaban kosong")
+                data = _data_answer(course.solutions[grade_id]) or ""
+            run.append((index, data))
+        elif grade_id in course.locked:
+            run.append((index, source))
+        elif source.strip() not in course.free_sources:
+            reasons.append(f"sel tambahan ke-{index + 1} tidak dijalankan (bukan bagian soal)")
+    return run, reasons
 
 
 def _apply_execution(nb, cells, result, cell_timeout: float) -> list[str]:
@@ -255,6 +371,7 @@ class _Run:
         self.gb.db = self.tx
         self.shared = _make_shared_preprocessors()
         self._source_cells = {}
+        self._course_copies = {}
 
     # -- database helpers -----------------------------------------------------------------
     def source_cells(self, notebook_id):
@@ -269,6 +386,39 @@ class _Run:
                 for c in nb.source_cells if c.locked}
             self.tx.rollback()
         return self._source_cells[notebook_id]
+
+    def course_copy(self, notebook_id) -> _CourseCopy:
+        if notebook_id not in self._course_copies:
+            import nbformat
+
+            locked = self.source_cells(notebook_id)
+            nb = self.gb.find_notebook(notebook_id, self.assignment)
+            solution_ids = {c.name for c in nb.solution_cells}
+            solutions = {c.name: c.source for c in nb.source_cells
+                         if c.name in solution_ids and c.cell_type == "code"}
+            self.tx.rollback()
+            metadata, free = {}, set()
+            cd = self.coursedir
+            for folder in (cd.release_directory, cd.source_directory):
+                path = os.path.join(cd.format_path(folder, ".", self.assignment),
+                                    notebook_id + ".ipynb")
+                if os.path.isfile(path) and not os.path.islink(path):
+                    try:
+                        course_nb = nbformat.read(path, as_version=4)
+                    except Exception:
+                        continue
+                    for cell in course_nb.cells:
+                        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+                        if grade_id:
+                            metadata[grade_id] = cell.metadata
+                        elif cell.cell_type == "code" and folder == cd.release_directory:
+                            free.add(cell.source.strip())
+                    break
+            data_only = bool(solutions) and all(
+                _data_answer(stub) is not None for stub in solutions.values())
+            self._course_copies[notebook_id] = _CourseCopy(locked, solutions, metadata,
+                                                           data_only, free)
+        return self._course_copies[notebook_id]
 
     def known_notebooks(self):
         assignment = self.gb.find_assignment(self.assignment)
@@ -335,7 +485,11 @@ class _Run:
                 output, resources = conv.exporter.from_filename(path, resources=resources)
                 entry.nb = nbformat.reads(output, as_version=4)
                 entry.resources = resources
-                entry.cells = _executable_cells(entry.nb)
+                course = self.course_copy(notebook_id)
+                sub.reasons += [f"{notebook_id}: {r}"
+                                for r in _restore_course_cells(entry.nb, course)]
+                entry.cells, reasons = _cells_to_run(entry.nb, course)
+                sub.reasons += [f"{notebook_id}: {r}" for r in reasons]
             except Exception as exc:
                 log.warning("cannot read %s: %s", path, exc)
                 sub.reasons.append(f"notebook rusak/tidak dapat dibaca: {notebook_id}.ipynb "
@@ -457,7 +611,7 @@ class _Run:
 
 def autograde(course_dir, assignment, *, students=None, workers=2, sandbox_user=None,
               cell_timeout=30, output_limit=100_000, force=False,
-              progress=None) -> list[AutogradeResult]:
+              progress=None, announce=None) -> list[AutogradeResult]:
     """Autograde every (or the given) student's submission of `assignment`."""
     from . import sandbox
     from .executor import Zygote, run_notebook
@@ -472,6 +626,8 @@ def autograde(course_dir, assignment, *, students=None, workers=2, sandbox_user=
         db_path = db_url.removeprefix("sqlite:///")
         extra = [db_path] if db_url.startswith("sqlite:///") and os.path.exists(db_path) else []
         sandbox.check_course_dir_private(course_dir, user, extra)
+        for line in sandbox.guarantees(user, run.limits, run.workers):
+            (announce or log.info)(f"sandbox: {line}")
         return _autograde(run, user, progress, Zygote, run_notebook)
     finally:
         run.close()
@@ -485,15 +641,23 @@ def _autograde(run: _Run, user, progress, Zygote, run_notebook) -> list[Autograd
     missing = sorted((run.students or set()) - {student for student, _ in work})
     total = len(work) + len(missing)
     run_root = sandbox.make_run_root()
+    leases = sandbox.UidLeases(user, run.workers)  # one uid per worker, swept per notebook
+    free = queue.SimpleQueue()
+    for worker_user in leases.users:
+        free.put(worker_user)
     zygote = Zygote()
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=run.workers)
 
     def execute(entry: _Notebook, staging: str):
-        entry.workdir = sandbox.make_workdir(run_root, staging, user)
+        worker_user = free.get()
         try:
-            return run_notebook(zygote, entry.cells, entry.workdir, user, run.limits)
+            entry.workdir = sandbox.make_workdir(run_root, staging, worker_user)
+            try:
+                return run_notebook(zygote, entry.cells, entry.workdir, worker_user, run.limits)
+            finally:
+                sandbox.remove_workdir(entry.workdir)
         finally:
-            sandbox.remove_workdir(entry.workdir)
+            free.put(worker_user)
 
     def report(result):
         results.append(result)
@@ -533,5 +697,6 @@ def _autograde(run: _Run, user, progress, Zygote, run_notebook) -> list[Autograd
             shutil.rmtree(sub.staging, ignore_errors=True)
         pool.shutdown(wait=True, cancel_futures=True)
         zygote.close()
+        leases.release()
         shutil.rmtree(run_root, ignore_errors=True)
     return results

@@ -96,14 +96,32 @@ def cmd_release(api, args) -> int:
     return 0
 
 
+def _attempt_count(course_dir: Path, assignment: str) -> int:
+    return sum(1 for p in course_dir.glob(f"attempts/*/{assignment}/*")
+               if not p.name.endswith(".partial"))
+
+
 def cmd_collect(api, args) -> int:
     inbound = Path(api.exchange_root) / _course_id(api, args) / "inbound"
-    kept = attempts.archive(args.course_dir, inbound, args.assignment)
-    _check(api.collect(args.assignment), "collect")
+    before = _attempt_count(args.course_dir, args.assignment)
+    factory = api.config.get("ExchangeFactory", {})
+    hardened = "HardenedCollect" in str(factory.get("collect", ""))
+    if not hardened:
+        # stock collect (a course without the platform's config): keep the attempts here,
+        # never following links; HardenedCollect archives only the owner-checked ones itself
+        print("peringatan: kursus ini tidak memakai grading.exchange.HardenedCollect; "
+              "pemilik kiriman tidak diperiksa", file=sys.stderr)
+        attempts.archive(args.course_dir, inbound, args.assignment)
+    result = api.collect(args.assignment)
+    _check(result, "collect")
     changed = attempts.apply_counting_rule(args.course_dir, args.assignment, args.counts)
+    kept = _attempt_count(args.course_dir, args.assignment) - before
     print(f"{args.assignment}: {kept} percobaan baru disimpan di attempts/; "
           f"dinilai: percobaan '{args.counts}' ({len(changed)} diganti)")
-    return 0
+    refused = [line for line in (result.get("log") or "").splitlines() if "ditolak" in line]
+    for line in refused:
+        print(line, file=sys.stderr)
+    return 1 if refused else 0
 
 
 def cmd_autograde(api, args) -> int:
@@ -113,6 +131,7 @@ def cmd_autograde(api, args) -> int:
         args.course_dir, args.assignment, students=args.students, workers=args.workers,
         sandbox_user=args.sandbox_user, cell_timeout=args.cell_timeout, force=args.force,
         progress=ProgressBar(f"autograde {args.assignment}"),
+        announce=lambda line: print(line, file=sys.stderr),
     )
     table(["peserta", "status", "nilai", "maks", "alasan"],
           [[r.student, r.status, r.score, r.max_score, r.reason or ""] for r in results])

@@ -13,8 +13,9 @@ import glob
 import os
 import pwd
 import shutil
+import stat
 
-from traitlets import Unicode
+from traitlets import Integer, Unicode
 
 from nbgrader.exchange.default import (
     ExchangeCollect,
@@ -88,52 +89,113 @@ class HardenedCollect(_LockedRoot, ExchangeCollect):
     """Collect only submissions whose folder belongs to the Unix user of the student they
     name: a learner cannot submit in another learner's name (stock nbgrader only warns).
 
+    Submissions are copied by `grading.safecopy`, never following links: a submission that
+    holds a symlink, FIFO, device, hard link, a file or directory not owned by that learner,
+    or an oversize file/notebook/folder is refused as a whole and logged as an error (stock
+    copytree would copy a link's target: the answer keys, the gradebook, /dev/zero).
+    One bad entry never stops the collect of the others.
+
     Every attempt is also kept under ``<course>/attempts/`` (stock keeps only the latest),
     and ``counts`` chooses which attempt is graded."""
 
     user_prefix = Unicode("", config=True, help="Unix name = user_prefix + hub user name")
     counts = Unicode("latest", config=True, help="Which attempt is graded: latest or first")
+    max_notebook_size = Integer(10_000, config=True,
+                                help="Largest notebook collected, in kilobytes")
+
+    def _student_uid(self, student: str) -> int | None:
+        try:
+            return pwd.getpwnam(f"{self.user_prefix}{student}").pw_uid
+        except KeyError:
+            return None
+
+    def _limits(self):
+        from grading import safecopy
+
+        cd = self.coursedir
+        return safecopy.CopyLimits(max_file_bytes=1000 * cd.max_file_size,
+                                   max_notebook_bytes=1000 * self.max_notebook_size,
+                                   max_total_bytes=1000 * cd.max_dir_size)
 
     def _owned_by_student(self, path: str, student: str) -> bool:
         try:
-            owner = pwd.getpwuid(os.stat(path).st_uid).pw_name
-        except (KeyError, FileNotFoundError):
+            st = os.lstat(path)
+            owner = pwd.getpwuid(st.st_uid).pw_name if stat.S_ISDIR(st.st_mode) else None
+        except (KeyError, OSError):
             owner = None
-        if owner != f"{self.user_prefix}{student}":
+        if owner is None or owner != f"{self.user_prefix}{student}":
             self.log.error(
                 "Kiriman %s ditolak: atas nama %s tetapi dimiliki %s (submission refused: "
-                "not owned by the student it names)", path, student, owner)
+                "not a folder owned by the student it names)", path, student, owner)
             return False
         return True
+
+    def _unsafe(self, path: str, student: str) -> str | None:
+        from grading import safecopy
+
+        return safecopy.check_tree(path, owner_uid=self._student_uid(student),
+                                   limits=self._limits(), ignore=self.coursedir.ignore)
 
     def init_src(self):
         """Stock paths and checks, then the submission per student chosen among the
         folders that student really owns (latest, or latest before the due date)."""
         from pathlib import Path
 
-        from grading import attempts
+        from grading import attempts, safecopy
 
         super().init_src()
         student_id = self.coursedir.student_id or "*"
         pattern = os.path.join(self.inbound_path, f"{student_id}+{self.coursedir.assignment_id}+*")
         allowed: dict[str, list[dict]] = {}
         refused: set[str] = set()
+        self.refused = []
         for path in sorted(glob.glob(pattern)):
-            rec = self._path_to_record(path)
-            if self._owned_by_student(path, rec["username"]):
-                allowed.setdefault(rec["username"], []).append(rec)
-            else:
+            try:
+                rec = self._path_to_record(path)
+            except Exception as exc:  # a malformed name must not stop the course's collect
+                self.log.error("Kiriman %s ditolak: nama tidak valid (%s)", path, exc)
                 refused.add(path)
+                continue
+            if not self._owned_by_student(path, rec["username"]):
+                refused.add(path)
+                continue
+            why = self._unsafe(path, rec["username"])
+            if why:
+                self.log.error("Kiriman %s ditolak (submission refused): %s", path, why)
+                self.refused.append((path, why))
+                refused.add(path)
+                continue
+            allowed.setdefault(rec["username"], []).append(rec)
         self.src_records = []
         for recs in allowed.values():
             recs = self._sort_by_timestamp(recs)
             if self.duedate is not None and self.before_duedate:
                 recs = [r for r in recs if r["timestamp"] <= self.duedate] or recs
             self.src_records.append(recs[0])
+        limits, ignore = self._limits(), self.coursedir.ignore
+
+        def copy(src, dest):
+            student = Path(src).name.split("+", 1)[0]
+            safecopy.copy_tree(str(src), str(dest), owner_uid=self._student_uid(student),
+                               limits=limits, ignore=ignore)
+
         attempts.archive(
             Path(self.coursedir.root), Path(self.inbound_path), self.coursedir.assignment_id,
-            allowed=lambda a: str(a.path) not in refused,
+            allowed=lambda a: str(a.path) not in refused, copy=copy,
         )
+
+    def do_copy(self, src, dest, log=None):
+        """Never follows links; a submission that fails the checks now (it changed since
+        init_src) is skipped with an error, the others are still collected."""
+        from grading import safecopy
+
+        student = os.path.basename(src).split("+", 1)[0]
+        try:
+            safecopy.copy_tree(src, dest, owner_uid=self._student_uid(student),
+                               limits=self._limits(), ignore=self.coursedir.ignore)
+        except (safecopy.UnsafeSubmission, OSError) as exc:
+            self.log.error("Kiriman %s ditolak (submission refused): %s", src, exc)
+            self.refused.append((src, str(exc)))
 
     def copy_files(self):
         from pathlib import Path

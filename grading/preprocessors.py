@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import nbformat
 from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool
 
@@ -9,8 +10,10 @@ HIDDEN_BEGIN = "BEGIN HIDDEN TESTS"
 
 
 class HideHiddenTestOutputs(Preprocessor):
-    """A failing hidden test prints its own source in the traceback; keep only the error
-    name and message (write messages that do not give the answer away).
+    """Released feedback keeps no output of a cell with hidden tests: not the traceback
+    (it prints the hidden assert), not stdout/stderr or displays (learner code called by a
+    hidden test can print the test's inputs and the values it is compared to). The cell
+    shows only whether it passed; its points come from the gradebook.
 
     Runs before nbgrader's ClearHiddenTests, which strips the hidden lines from the source.
     """
@@ -19,10 +22,17 @@ class HideHiddenTestOutputs(Preprocessor):
 
     def preprocess_cell(self, cell, resources, index):
         if cell.cell_type == "code" and HIDDEN_BEGIN in cell.source:
-            for output in cell.get("outputs", []):
-                if output.get("output_type") == "error":
-                    message = f"{output.get('ename', 'Error')}: {output.get('evalue', '')}".rstrip(": ")
-                    output["traceback"] = [message + "  (rincian tes tersembunyi disembunyikan)"]
+            outputs = cell.get("outputs", [])
+            failed = any(o.get("output_type") == "error" for o in outputs)
+            cell["outputs"] = []
+            if failed:
+                cell["outputs"].append(nbformat.from_dict({
+                    "output_type": "stream", "name": "stderr",
+                    "text": "Tes belum lulus (rincian tes tersembunyi disembunyikan).\n"}))
+            elif outputs:
+                cell["outputs"].append(nbformat.from_dict({
+                    "output_type": "stream", "name": "stdout",
+                    "text": "(keluaran tes tersembunyi disembunyikan)\n"}))
         return cell, resources
 
 

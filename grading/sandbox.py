@@ -4,20 +4,32 @@
 directory the sandbox account could read, `make_workdir` builds the private working
 directory, and `enter_sandbox` (called in the forked child, before any student byte is
 read) applies resource limits and drops root. Nothing here runs at import time.
+
+One uid per worker: as root, `UidLeases` gives every worker of a run its own uid, leased
+for the run from a pool of ids that no account uses (`UID_POOL_BASE`...; an flock under a
+root-only directory keeps concurrent runs, e.g. two courses, apart). The uid shares the
+sandbox account's primary group, so `check_course_dir_private` covers it. Before and after
+each notebook the root supervisor kills every process of that uid (`kill_all_of`), so
+nothing a notebook started -- a setsid()'d daemon included -- survives into the next one,
+and no notebook can signal another worker's. Without root (the unisolated mode) workers
+share the current user and nothing is swept.
 """
 
 from __future__ import annotations
 
 import ctypes
 import dataclasses
+import fcntl
 import logging
 import os
 import pwd
 import resource
 import secrets
 import shutil
+import signal
 import stat
 import tempfile
+import time
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +43,7 @@ class SandboxUser:
     name: str
     uid: int
     gid: int
+    sweep: bool = False   # kill every process of this uid before and after each notebook
 
     @property
     def is_current_user(self) -> bool:
@@ -48,6 +61,7 @@ class Limits:
     nproc: int = 256                     # RLIMIT_NPROC: counted per uid, across workers
     nofile: int = 256
     cpu_seconds: int = 600               # RLIMIT_CPU for the whole notebook (backstop)
+    notebook_timeout: float = 900.0      # wall clock for the whole notebook, however many cells
 
 
 def resolve_sandbox_user(sandbox_user: str | None) -> SandboxUser:
@@ -116,6 +130,129 @@ def check_course_dir_private(course_dir: str, user: SandboxUser, extra_paths=())
             f"readable/traversable by the sandbox user; refusing to grade.)")
 
 
+UID_POOL_BASE = 1_900_000_000
+UID_POOL_SIZE = 50_000
+LEASE_DIR = "/run/asn-autograde-uids"
+
+
+def _lease_dir() -> str:
+    path = LEASE_DIR if os.path.isdir(os.path.dirname(LEASE_DIR)) else os.path.join(
+        tempfile.gettempdir(), os.path.basename(LEASE_DIR))
+    try:
+        os.mkdir(path, 0o700)
+    except FileExistsError:
+        pass
+    st = os.lstat(path)
+    if not stat.S_ISDIR(st.st_mode) or st.st_uid != 0 or st.st_mode & 0o077:
+        raise SandboxError(f"{path} harus folder milik root dengan mode 0700")
+    return path
+
+
+class UidLeases:
+    """`count` sandbox users, one per worker, each with its own uid (see the module doc)."""
+
+    def __init__(self, base: SandboxUser, count: int):
+        self._fds: list[int] = []
+        self.users: list[SandboxUser] = []
+        if base.is_current_user or os.getuid() != 0:
+            self.users = [base] * count
+            return
+        directory = _lease_dir()
+        try:
+            for step in range(UID_POOL_SIZE):  # lowest free first: few lock files, reused
+                if len(self.users) == count:
+                    break
+                uid = UID_POOL_BASE + step
+                try:
+                    pwd.getpwuid(uid)
+                    continue  # an account uses it
+                except KeyError:
+                    pass
+                fd = os.open(os.path.join(directory, str(uid)),
+                             os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    os.close(fd)
+                    continue
+                self._fds.append(fd)
+                self.users.append(SandboxUser(f"{base.name}-{uid}", uid, base.gid, sweep=True))
+            if len(self.users) < count:
+                raise SandboxError("tidak ada uid sandbox yang bebas (uid pool exhausted)")
+        except BaseException:
+            self.release()
+            raise
+
+    def release(self) -> None:
+        for fd in self._fds:
+            os.close(fd)
+        self._fds = []
+
+
+def become_subreaper() -> None:
+    """Orphaned descendants (a setsid()'d daemon whose parent exited) become our children,
+    so that we can reap them once killed (PR_SET_CHILD_SUBREAPER)."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)
+    except OSError:
+        pass
+
+
+def _alive(uid: int) -> bool:
+    """Whether a live (not zombie) process has `uid` as its real, effective or saved uid."""
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/status") as f:
+                fields = dict(line.split(":", 1) for line in f if ":" in line)
+        except (OSError, ValueError):
+            continue
+        uids = fields.get("Uid", "").split()[:3]
+        if str(uid) in uids and fields.get("State", "").strip()[:1] not in ("Z", "X"):
+            return True
+    return False
+
+
+def _reap_children() -> None:
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+
+
+def kill_all_of(uid: int, gid: int, attempts: int = 30) -> bool:
+    """As root, in the supervisor: kill every process of `uid` (a forked helper takes that
+    uid and sends kill(-1, SIGKILL)), reap the ones that were our descendants, and repeat
+    until no live process of `uid` is left. True when none is left."""
+    if uid == 0 or os.getuid() != 0:
+        return False
+    for _ in range(attempts):
+        pid = os.fork()
+        if pid == 0:
+            try:
+                os.setgroups([])
+                os.setresgid(gid, gid, gid)
+                os.setresuid(uid, uid, uid)
+                for _ in range(3):
+                    try:
+                        os.kill(-1, signal.SIGKILL)
+                    except ProcessLookupError:
+                        break
+            finally:
+                os._exit(0)
+        os.waitpid(pid, 0)
+        _reap_children()
+        if not _alive(uid):
+            return True
+        time.sleep(0.005)
+    log.warning("proses uid %s masih hidup setelah dibersihkan", uid)
+    return False
+
+
 def make_run_root() -> str:
     """Root-owned 0711 directory: children can enter their own subdirectory, not list others."""
     root = tempfile.mkdtemp(prefix="asn-autograde-")
@@ -147,6 +284,39 @@ def _set_rlimit(which: int, value: int) -> None:
     resource.setrlimit(which, (value, value))
 
 
+CLONE_NEWNET = 0x40000000
+
+
+def _no_network() -> bool:
+    """As root: a new, empty network namespace (no interface up, not even loopback)."""
+    try:
+        return ctypes.CDLL(None, use_errno=True).unshare(CLONE_NEWNET) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def guarantees(user: SandboxUser, limits: Limits, workers: int) -> list[str]:
+    """What the sandbox guarantees on this machine, for the start of a run."""
+    if user.is_current_user:
+        return ["TIDAK terisolasi: kode peserta berjalan sebagai pengguna saat ini "
+                "(no isolation: runs as the current user)"]
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0 if _no_network() else 1)
+    _, status = os.waitpid(pid, 0)
+    network = os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+    return [
+        f"pengguna sandbox: {workers} uid terpisah, satu per pekerja; semua prosesnya "
+        f"dibunuh setelah tiap notebook (one uid per worker, all its processes killed "
+        f"after each notebook)",
+        "jaringan: " + ("tidak ada (namespace jaringan kosong; no network)" if network else
+                        "TERSEDIA, namespace jaringan tidak dapat dibuat (network NOT isolated)"),
+        f"batas per proses: memori {limits.memory_bytes >> 20} MB, berkas "
+        f"{limits.file_bytes >> 20} MB, CPU {limits.cpu_seconds} s; proses per uid "
+        f"{limits.nproc}; waktu per sel {limits.cell_timeout:g} s",
+    ]
+
+
 def enter_sandbox(user: SandboxUser, workdir: str, limits: Limits) -> None:
     """Called in the forked child: limits, clean environment, then drop privileges for good."""
     os.setsid()
@@ -158,6 +328,7 @@ def enter_sandbox(user: SandboxUser, workdir: str, limits: Limits) -> None:
     _set_rlimit(resource.RLIMIT_CPU, limits.cpu_seconds)
     _set_rlimit(resource.RLIMIT_CORE, 0)
     if os.getuid() == 0:
+        _no_network()
         _set_rlimit(resource.RLIMIT_NPROC, limits.nproc)
         os.setgroups([])
         os.setgid(user.gid)
@@ -180,6 +351,7 @@ def enter_sandbox(user: SandboxUser, workdir: str, limits: Limits) -> None:
     os.environ.clear()
     os.environ.update({
         "HOME": workdir, "TMPDIR": workdir, "PATH": path, "LANG": "C.UTF-8",
+        "USER": user.name, "LOGNAME": user.name,
         "NBGRADER_EXECUTION": "autograde", "MPLBACKEND": "Agg",
         "PYTHONDONTWRITEBYTECODE": "1", "IPYTHONDIR": os.path.join(workdir, ".ipython"),
     })
