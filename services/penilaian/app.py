@@ -18,7 +18,6 @@ import asyncio
 import os
 import re
 import sys
-from urllib.parse import urlparse
 
 from jupyterhub.services.auth import HubOAuthCallbackHandler
 from jupyterhub.utils import url_path_join
@@ -27,7 +26,7 @@ from tornado import web
 from asncore.settings import load, project_root
 from asnhub import assessments
 
-from ..base import JsonApiHandler
+from ..base import JsonApiHandler, listen
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,60}$")
 
@@ -37,7 +36,7 @@ class CourseHandler(JsonApiHandler):
 
     def course_dir(self, course: str, assignment: str) -> str:
         courses: dict[str, str] = self.settings["courses"]
-        if course not in courses or not _NAME.match(assignment):
+        if course not in courses or not _NAME.fullmatch(assignment):  # "x\n" passes match
             raise web.HTTPError(404, "kursus atau tugas tidak dikenal")
         if f"formgrade-{course}" not in (self.current_user.get("groups") or []):
             raise web.HTTPError(403, "hanya pelatih kursus ini yang boleh menilai")
@@ -109,7 +108,6 @@ def make_app(prefix: str, courses: dict[str, str], sandbox_user: str, workers: i
 async def main() -> None:
     settings = load()  # the hub's file: $ASN_SETTINGS, relative paths from $ASN_ROOT
     cfg = settings["assessments"]
-    url = urlparse(os.environ["JUPYTERHUB_SERVICE_URL"])
     app = make_app(
         os.environ["JUPYTERHUB_SERVICE_PREFIX"],
         {c: str(assessments.course_dir(settings, c)) for c in assessments.course_ids(cfg["dir"])},
@@ -117,7 +115,7 @@ async def main() -> None:
         cfg["grading_workers"],
         settings["database"]["platform_url"],
     )
-    app.listen(url.port, url.hostname)
+    listen(app, os.environ["JUPYTERHUB_SERVICE_URL"])  # bodies capped before they are read
     await asyncio.Event().wait()
 
 
