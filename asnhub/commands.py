@@ -20,8 +20,10 @@ def run_init(args: argparse.Namespace) -> None:
 
 def run_start(args: argparse.Namespace) -> None:
     from .platform_setup import prepare, start_hub
+    from .ports import check_ports_free
 
     settings = settings_of(args)
+    check_ports_free(settings)  # before anything is written
     prepare(settings)
     start_hub(settings, args.settings)
 
