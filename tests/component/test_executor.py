@@ -1,33 +1,6 @@
 """The forked executor returns outputs in the shape ipykernel/nbclient produce."""
 
-import shutil
-
-import pytest
-
-from grading import sandbox
-from grading.executor import Zygote, run_notebook
-
-
-@pytest.fixture(scope="module")
-def zygote():
-    z = Zygote()
-    yield z
-    z.close()
-
-
-@pytest.fixture
-def run(zygote, sandbox_user, tmp_path):
-    user = sandbox.resolve_sandbox_user(sandbox_user)
-    root = sandbox.make_run_root()
-    (tmp_path / "data.txt").write_text("isi")
-
-    def _run(sources, **limits):
-        workdir = sandbox.make_workdir(root, str(tmp_path), user)
-        cells = list(enumerate(sources))
-        return run_notebook(zygote, cells, workdir, user, sandbox.Limits(**limits))
-
-    yield _run
-    shutil.rmtree(root, ignore_errors=True)
+from tests.support.sandbox_run import run, zygote  # noqa: F401 (fixtures)
 
 
 def test_output_shapes(run, sandbox_user):

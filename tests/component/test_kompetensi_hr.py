@@ -22,6 +22,7 @@ from tornado.testing import bind_unused_port
 
 from benchmarks.platform_data import populate
 from services.kompetensi.app import make_app
+from tests.support.service_auth import fake_hub_user
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")  # the server's loop is the tests' loop
 PREFIX = "/services/kompetensi/"
@@ -44,14 +45,7 @@ def monkeypatch_module():
 @pytest.fixture(scope="module")
 async def service(city, monkeypatch_module):
     monkeypatch = monkeypatch_module
-    def fake_user(handler):
-        raw = handler.request.headers.get("X-Test-User")
-        if not raw:
-            return None
-        name, group = raw.split(":")
-        return {"name": name, "groups": [group], "kind": "user"}
-
-    monkeypatch.setattr(HubOAuthenticated, "get_current_user", fake_user)
+    monkeypatch.setattr(HubOAuthenticated, "get_current_user", fake_hub_user)
     url, nips = city
     app = make_app(url, PREFIX, Path(__file__).resolve().parents[2] / "courses")
     sock, port = bind_unused_port()

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import pwd
 import time
 from pathlib import Path
@@ -25,12 +24,9 @@ import requests
 
 from asnhub import demo
 from tests.support.client import HubSession, TokenClient
-from tests.support.hub import run_cli, running_hub
+from tests.support.hub import REAL_HUB, run_cli, running_hub
 
-pytestmark = [
-    pytest.mark.integration,
-    pytest.mark.skipif(os.geteuid() != 0, reason="a real hub with Unix users: run as root"),
-]
+pytestmark = REAL_HUB
 
 
 @pytest.fixture(scope="module")

@@ -10,15 +10,11 @@ on a channel only the root supervisor holds; nothing the learner started is left
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import time
 
-import pytest
-
-from grading import sandbox
-from grading.executor import Zygote, run_notebook
 from tests.component.conftest import sandbox_user  # noqa: F401
+from tests.support.sandbox_run import run, zygote  # noqa: F401 (fixtures)
 
 FORGE = """
 import os, json, struct, stat, signal, time
@@ -38,27 +34,6 @@ def send(message):
         except OSError:
             pass
 """
-
-
-@pytest.fixture(scope="module")
-def zygote():
-    z = Zygote()
-    yield z
-    z.close()
-
-
-@pytest.fixture
-def run(zygote, sandbox_user, tmp_path):
-    user = sandbox.resolve_sandbox_user(sandbox_user)
-    root = sandbox.make_run_root()
-
-    def _run(sources, **limits):
-        workdir = sandbox.make_workdir(root, str(tmp_path), user)
-        return run_notebook(zygote, list(enumerate(sources)), workdir, user,
-                            sandbox.Limits(**limits))
-
-    yield _run
-    shutil.rmtree(root, ignore_errors=True)
 
 
 def _left_running(user: str) -> str:

@@ -10,19 +10,15 @@ environment it runs in: run with ``PYTHONPATH=<checkout>`` to test the checkout.
 
 from __future__ import annotations
 
-import os
 import pwd
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.support.hub import running_hub
+from tests.support.hub import REAL_HUB, running_hub
 
-pytestmark = [
-    pytest.mark.integration,
-    pytest.mark.skipif(os.geteuid() != 0, reason="a real hub with Unix users: run as root"),
-]
+pytestmark = REAL_HUB
 
 
 @pytest.fixture(scope="module")

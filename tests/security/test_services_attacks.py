@@ -32,6 +32,7 @@ from tornado.testing import bind_unused_port
 from benchmarks.platform_data import populate
 from services.kompetensi import reportcache
 from services.kompetensi.app import make_app
+from tests.support.service_auth import fake_hub_user
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 PREFIX = "/services/kompetensi/"
@@ -62,15 +63,8 @@ def builds():
 
 @pytest.fixture(scope="module")
 async def service(city, builds):
-    def fake_user(handler):
-        raw = handler.request.headers.get("X-Test-User")
-        if not raw:
-            return None
-        name, group = raw.split(":")
-        return {"name": name, "groups": [group], "kind": "user"}
-
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(HubOAuthenticated, "get_current_user", fake_user)
+        patch.setattr(HubOAuthenticated, "get_current_user", fake_hub_user)
         url, nips = city
         app = make_app(url, PREFIX, REPO / "courses")
         sock, port = bind_unused_port()

@@ -29,6 +29,7 @@ from tornado.testing import bind_unused_port
 from benchmarks.platform_data import populate
 from services.kompetensi.app import make_app
 from services.penilaian import app as penilaian
+from tests.support.service_auth import fake_hub_user
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 PREFIX = "/services/kompetensi/"
@@ -76,16 +77,9 @@ async def services(city):
         started.append(args)
         raise AssertionError(f"a grading command was started: {args}")
 
-    def fake_user(handler):
-        raw = handler.request.headers.get("X-Test-User")
-        if not raw:
-            return None
-        name, groups = raw.split(":")
-        return {"name": name, "groups": groups.split(","), "kind": "user"}
-
     url, nips = city
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(HubOAuthenticated, "get_current_user", fake_user)
+        patch.setattr(HubOAuthenticated, "get_current_user", fake_hub_user)
         patch.setattr(penilaian.CourseHandler, "grading", refuse_grading)
         apps = [make_app(url, PREFIX, REPO / "courses"),
                 penilaian.make_app(GRADING, {COURSE: "/nonexistent/kursus"}, "nobody", 1, url)]

@@ -23,11 +23,17 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
 import requests
 import yaml
 
 from asncore.settings import deep_merge
 
+# Marks of a test module that starts a real hub with real Unix users (needs root).
+REAL_HUB = [
+    pytest.mark.integration,
+    pytest.mark.skipif(os.geteuid() != 0, reason="a real hub with Unix users: run as root"),
+]
 REPO = Path(__file__).resolve().parents[2]
 _PREFIXES = itertools.count()
 
