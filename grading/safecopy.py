@@ -74,20 +74,40 @@ class _Copier:
         if self.owner_uid is not None and st.st_uid != self.owner_uid:
             self.refuse(rel, f"bukan milik pengirim (uid {st.st_uid}, not owned by the submitter)")
 
-    def copy_dir(self, dirfd: int, dest: str, rel: str, depth: int) -> None:
+    def check_depth(self, rel: str, depth: int) -> None:
         if depth > self.limits.max_depth:
             self.refuse(rel, "folder terlalu dalam (too deep)")
-        os.mkdir(dest, self.dir_mode)
+
+    def listing(self, dirfd: int, rel: str):
+        """``(name, path in the submission, lstat)`` of each entry of a folder, by name,
+        ignored names skipped; refuses a submission with too many entries."""
         with os.scandir(dirfd) as it:
             names = sorted(e.name for e in it)
         for name in names:
-            sub = f"{rel}/{name}" if rel else name
             if any(fnmatch.fnmatch(name, g) for g in self.ignore):
                 continue
             self.entries += 1
             if self.entries > self.limits.max_entries:
                 self.refuse(rel, "terlalu banyak berkas (too many files)")
-            st = os.stat(name, dir_fd=dirfd, follow_symlinks=False)
+            yield (name, f"{rel}/{name}" if rel else name,
+                   os.stat(name, dir_fd=dirfd, follow_symlinks=False))
+
+    def check_file(self, name: str, rel: str, st: os.stat_result) -> int:
+        """One link only, and within the size limit of its kind; returns that limit (a
+        file may still grow while it is read)."""
+        if st.st_nlink != 1:
+            self.refuse(rel, "tautan keras (hard link) tidak diterima")
+        limit = self.limits.max_file_bytes
+        if name.endswith(".ipynb"):
+            limit = min(limit, self.limits.max_notebook_bytes)
+        if st.st_size > limit:
+            self.refuse(rel, f"terlalu besar ({st.st_size} > {limit} byte)")
+        return limit
+
+    def copy_dir(self, dirfd: int, dest: str, rel: str, depth: int) -> None:
+        self.check_depth(rel, depth)
+        os.mkdir(dest, self.dir_mode)
+        for name, sub, st in self.listing(dirfd, rel):
             if stat.S_ISDIR(st.st_mode):
                 self.check_owner(sub, st)
                 fd = os.open(name, _DIR_FLAGS, dir_fd=dirfd)
@@ -113,13 +133,7 @@ class _Copier:
             if not stat.S_ISREG(st.st_mode):
                 self.refuse(rel, _kind(st.st_mode) + " tidak diterima (not accepted)")
             self.check_owner(rel, st)
-            if st.st_nlink != 1:
-                self.refuse(rel, "tautan keras (hard link) tidak diterima")
-            limit = self.limits.max_file_bytes
-            if name.endswith(".ipynb"):
-                limit = min(limit, self.limits.max_notebook_bytes)
-            if st.st_size > limit:
-                self.refuse(rel, f"terlalu besar ({st.st_size} > {limit} byte)")
+            limit = self.check_file(name, rel, st)
             out = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0),
                           self.file_mode)
             try:
@@ -192,18 +206,8 @@ def check_tree(src: str, *, owner_uid: int | None = None, limits: CopyLimits | N
 
 def _check_dir(copier: _Copier, dirfd: int, rel: str, depth: int) -> None:
     limits = copier.limits
-    if depth > limits.max_depth:
-        copier.refuse(rel, "folder terlalu dalam (too deep)")
-    with os.scandir(dirfd) as it:
-        names = sorted(e.name for e in it)
-    for name in names:
-        sub = f"{rel}/{name}" if rel else name
-        if any(fnmatch.fnmatch(name, g) for g in copier.ignore):
-            continue
-        copier.entries += 1
-        if copier.entries > limits.max_entries:
-            copier.refuse(rel, "terlalu banyak berkas (too many files)")
-        st = os.stat(name, dir_fd=dirfd, follow_symlinks=False)
+    copier.check_depth(rel, depth)
+    for name, sub, st in copier.listing(dirfd, rel):
         copier.check_owner(sub, st)
         if stat.S_ISDIR(st.st_mode):
             fd = os.open(name, _DIR_FLAGS, dir_fd=dirfd)
@@ -212,13 +216,7 @@ def _check_dir(copier: _Copier, dirfd: int, rel: str, depth: int) -> None:
             finally:
                 os.close(fd)
         elif stat.S_ISREG(st.st_mode):
-            if st.st_nlink != 1:
-                copier.refuse(sub, "tautan keras (hard link) tidak diterima")
-            limit = limits.max_file_bytes
-            if name.endswith(".ipynb"):
-                limit = min(limit, limits.max_notebook_bytes)
-            if st.st_size > limit:
-                copier.refuse(sub, f"terlalu besar ({st.st_size} > {limit} byte)")
+            copier.check_file(name, sub, st)
             copier.total += st.st_size
             if copier.total > limits.max_total_bytes:
                 copier.refuse(sub, f"kiriman terlalu besar (> {limits.max_total_bytes} byte)")
