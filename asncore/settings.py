@@ -166,6 +166,27 @@ class Reports(Section):
     trend_period: Literal["year", "quarter"] = "year"
 
 
+class Evaluation(Section):
+    """The evaluation loop (issue 11): public satisfaction (IKM), complaints, ASN's voice."""
+
+    ikm_weight: Literal["1/9", "0.111"] = Field(
+        "1/9",
+        description="Weight of each of the 9 IKM elements (PermenPANRB 14/2017): the exact "
+        "1/9 or the regulation's rounded 0.111.",
+    )
+    verify_working_days: Annotated[int, Field(ge=1, le=60)] = Field(
+        3, description="A complaint is verified in time within this many working days."
+    )
+    followup_working_days: Annotated[int, Field(ge=1, le=60)] = Field(
+        5, description="A complaint is followed up in time within this many working days."
+    )
+    min_group_size: Annotated[int, Field(ge=2)] = Field(
+        5,
+        description="Reaction-survey and training-needs results are shown to HR only for "
+        "groups of at least this many people.",
+    )
+
+
 class Culler(Section):
     enabled: bool = True
     timeout_seconds: Annotated[int, Field(ge=60)] = 3600
@@ -206,6 +227,7 @@ class Settings(Section):
     learning: Learning = Field(default_factory=Learning)
     assessments: Assessments = Field(default_factory=Assessments)
     reports: Reports = Field(default_factory=Reports)
+    evaluation: Evaluation = Field(default_factory=Evaluation)
     culler: Culler = Field(default_factory=Culler)
     ui: Ui = Field(default_factory=Ui)
     service: Service = Field(default_factory=Service)
