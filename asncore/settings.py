@@ -93,8 +93,8 @@ class Accounts(Section):
 class Unix(Section):
     user_prefix: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,9}$")] = Field(
         "asn-",
-        description="NIPs are all digits, which Debian refuses as user names: every hub user "
-        "maps to '<prefix><username>' on the system.",
+        description="Learners' Unix names are '<prefix>' + 12 opaque characters keyed by "
+        "<data_dir>/unix-names.key (asncore.unixnames): never the NIP.",
     )
     home_base: AbsolutePath = "/home"
     max_memory_mb: Annotated[int, Field(ge=0)] = Field(
@@ -108,7 +108,32 @@ class Unix(Section):
     max_file_mb: Annotated[int, Field(ge=0)] = Field(
         1024,
         description="Largest file a learner's process may write (RLIMIT_FSIZE), in MB; "
-        "0: no limit.",
+        "0: no limit. There is no disk quota per learner unless the homes' filesystem "
+        "has quotas (set outside the platform).",
+    )
+    memory_total_mb: Annotated[int, Field(ge=0)] = Field(
+        4096,
+        description="All of a learner's processes together, in MB (cgroup memory.max, v1 "
+        "memory.limit_in_bytes; no swap where the machine accounts it); 0: no limit. "
+        "Needs cgroups.",
+    )
+    cpu_weight: Annotated[int, Field(ge=1, le=10000)] = Field(
+        100,
+        description="A learner's CPU share relative to the other learners when the CPU is "
+        "busy (cgroup cpu.weight; v1 cpu.shares = weight x 1024 / 100): 200 gets twice "
+        "what 100 gets. Not a cap (see cpu_max_cores). Needs cgroups.",
+    )
+    cpu_max_cores: Annotated[float, Field(ge=0, le=1024)] = Field(
+        0,
+        description="Hard cap on a learner's CPU, in cores (1.5: one and a half; cgroup "
+        "cpu.max, v1 cpu.cfs_quota_us); 0: no cap. Needs cgroups.",
+    )
+    cgroups: Literal["auto", "v2", "v1", "off"] = Field(
+        "auto",
+        description="Per-learner cgroups: 'auto' uses v2 where the machine offers it, else "
+        "v1, else none (rlimits only); 'v2'/'v1' refuse to start without that version; "
+        "'off': rlimits only. max_processes also sets pids.max. The hub says at start "
+        "which is active.",
     )
 
 
@@ -166,6 +191,50 @@ class Reports(Section):
     trend_period: Literal["year", "quarter"] = "year"
 
 
+# What a weakness turns into (issue 11, point 4; reports/recommend.py, docs/evaluasi.md):
+# IKM element code, complaint signal or competency code -> module ids of courses/.
+WEAKNESS_KEY = r"^(U[1-9]|pengaduan_terlambat|verifikasi_terlambat|[A-Z]{1,4}\.[A-Z0-9_.-]{1,28})$"
+MODULE_ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+DEFAULT_MODULES_FOR = {
+    "U2": ["e-government"],  # Sistem, Mekanisme, dan Prosedur
+    "U3": ["manajemen-waktu"],  # Waktu Penyelesaian
+    "U6": ["komunikasi-pelayanan"],  # Kompetensi Pelaksana: judged at the counter
+    "U7": ["komunikasi-pelayanan"],  # Perilaku Pelaksana
+    "U8": ["penanganan-pengaduan"],  # Penanganan Pengaduan, Saran dan Masukan
+    "pengaduan_terlambat": ["penanganan-pengaduan"],
+    "verifikasi_terlambat": ["penanganan-pengaduan"],
+}
+
+
+class Recommendations(Section):
+    """Weakest services -> modules for the next period (reports/recommend.py)."""
+
+    modules_for: dict[Annotated[str, Field(pattern=WEAKNESS_KEY)],
+                      list[Annotated[str, Field(pattern=MODULE_ID)]]] = Field(
+        default_factory=lambda: copy.deepcopy(DEFAULT_MODULES_FOR),
+        description="Weakness -> modules. Keys: IKM element codes U1-U9, "
+        "'pengaduan_terlambat' (follow-up in time below complaint_min_share), "
+        "'verifikasi_terlambat' (verification likewise), or a competency code (overrides "
+        "the modules whose module.yaml lists that competency). Given in the file, the "
+        "mapping replaces the default whole: an element left out gets no module.",
+    )
+    weak_element_grades: list[Literal["A", "B", "C", "D"]] = Field(
+        ["C", "D"],
+        description="An IKM element is weak when its own grade (NRR x 25 on the "
+        "PermenPANRB 14/2017 table) is one of these.",
+    )
+    complaint_min_share: Annotated[float, Field(ge=0, le=1)] = Field(
+        0.8,
+        description="Complaints are late when the share verified (or followed up) in time "
+        "is below this.",
+    )
+    gap_min_share: Annotated[float, Field(gt=0, le=1)] = Field(
+        0.2,
+        description="A competency is a unit's weakness when at least this share of its "
+        "measured employees is below the level their position requires.",
+    )
+
+
 class Evaluation(Section):
     """The evaluation loop (issue 11): public satisfaction (IKM), complaints, ASN's voice."""
 
@@ -185,6 +254,7 @@ class Evaluation(Section):
         description="Reaction-survey and training-needs results are shown to HR only for "
         "groups of at least this many people.",
     )
+    recommendations: Recommendations = Field(default_factory=Recommendations)
 
 
 class Culler(Section):

@@ -23,6 +23,7 @@ from pathlib import Path
 import bcrypt
 from sqlalchemy import select
 
+from asncore import unixnames
 from asncore.db import Employee, Unit, UnitMembership, session_factory, utcnow
 from asncore.fileio import atomic_write
 from asncore.imports.roster import RosterRow
@@ -71,8 +72,10 @@ def apply(settings: dict, rows: list[RosterRow], today: dt.date | None = None) -
     if isolation:
         unixusers.require_root("Membuat akun Unix peserta (creating learners' Unix users)")
         prefix, home_base = settings["unix"]["user_prefix"], settings["unix"]["home_base"]
+        name_of = unixnames.namer(settings)
         for row in rows:
-            name = unixusers.unix_name(row.username, prefix)
+            name = name_of(row.username)
+            unixusers.adopt_legacy(row.username, name, prefix, home_base)
             if unixusers.ensure_user(name, home_base):
                 unix_created.append(name)
 
@@ -148,7 +151,7 @@ def _end_processes(settings: dict, username: str, server_pids: list[int]) -> boo
     if settings["hub"]["dev_mode"]:
         pids = [p for pid in server_pids for p in unixusers.session_of(pid, username)]
         return bool(unixusers.end_processes(pids))
-    name = unixusers.unix_name(username, settings["unix"]["user_prefix"])
+    name = unixnames.namer(settings)(username)
     ended = unixusers.end_processes(unixusers.processes_of(name))
     for _ in range(10):
         left = unixusers.processes_of(name)

@@ -18,6 +18,7 @@ For each course in ``assessments/<course>/source`` (run as root at start):
 
 from __future__ import annotations
 
+import json
 import os
 import pwd
 import shutil
@@ -25,6 +26,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from asncore import unixnames
 from asncore.fileio import atomic_write
 from grading.course import AUTOGRADE_PREPROCESSORS, FEEDBACK_PREPROCESSORS
 from grading.exchange import FACTORY
@@ -103,8 +105,11 @@ def learner_config(exchange: str) -> str:
     )
 
 
+LEARNER_MAP = ".peserta-unix.json"
+
+
 def course_config(
-    course: str, exchange: str, authored: str = "", user_prefix: str = "", counts: str = "latest"
+    course: str, exchange: str, authored: str = "", learner_map: str = "", counts: str = "latest"
 ) -> str:
     """The course's own settings from the repository (``assessments/<course>/
     nbgrader_config.py``: stubs, ignore list), then the platform's exchange layout."""
@@ -118,7 +123,7 @@ def course_config(
          'c.Authenticator.plugin_class = "nbgrader.auth.NoAuthPlugin"',
          'c.CourseDirectory.student_id = "*"',
          "c.CollectApp.check_owner = False  # HardenedCollect refuses instead of warning",
-         f"c.HardenedCollect.user_prefix = {user_prefix!r}",
+         f"c.HardenedCollect.learner_map = {learner_map!r}",
          f"c.HardenedCollect.counts = {counts!r}",
          # released feedback never shows hidden tests (the formgrader reads this file too)
          f"c.GenerateFeedback.preprocessors = {FEEDBACK_PREPROCESSORS!r}",
@@ -230,7 +235,7 @@ def setup_courses(settings: dict) -> list[str]:
             atomic_write(home / COMMON_CONFIG, common.read_text(), 0o644, uid, gid)
         authored_file = Path(cfg["dir"]) / course / "nbgrader_config.py"
         authored = authored_file.read_text() if authored_file.exists() else ""
-        text = course_config(course, str(exchange), authored, settings["unix"]["user_prefix"],
+        text = course_config(course, str(exchange), authored, str(path / LEARNER_MAP),
                              cfg["counts"])
         atomic_write(path / "nbgrader_config.py", text, 0o644, uid, gid)
         _dir(home / ".jupyter", uid, gid, 0o700)
@@ -248,7 +253,31 @@ def setup_courses(settings: dict) -> list[str]:
                         "--shell", "/usr/sbin/nologin", "--user-group", sandbox],
                        check=True, capture_output=True, text=True)
     write_learner_config(settings)
+    write_learner_maps(settings)
     return courses
+
+
+def write_learner_maps(settings: dict) -> None:
+    """For each set-up course, {hub name: Unix name} of the active people who may take it
+    (``courses`` empty or naming it): the collect's owner check reads it
+    (``grading.exchange.HardenedCollect.learner_map``), as root or as the grader, who may
+    not read the platform's Unix-name key. Rewritten after every roster import."""
+    from sqlalchemy import select
+
+    from asncore.db import Employee, session_factory
+
+    with session_factory(settings["database"]["platform_url"])() as db:
+        people = [(e.username, e.courses) for e in db.scalars(select(Employee)) if e.active]
+    name_of = unixnames.namer(settings)
+    for course in course_ids(settings["assessments"]["dir"]):
+        path = course_dir(settings, course)
+        if not path.is_dir():
+            continue
+        names = {u: name_of(u) for u, taken in people
+                 if not taken or course in taken.split(";")}
+        owner = path.stat()
+        atomic_write(path / LEARNER_MAP, json.dumps(names, indent=1, sort_keys=True) + "\n",
+                     0o640, owner.st_uid, owner.st_gid)
 
 
 def formgrader_services(settings: dict) -> list[dict]:

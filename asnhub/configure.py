@@ -10,9 +10,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from asncore import unixnames
 from asncore.settings import project_root, service_environment
 
-from . import assessments, roles
+from . import assessments, cgroups, roles
 from .publish import public_environment
 from .spawner import spawner_limits
 
@@ -82,7 +83,11 @@ def update_spawner(c, settings: dict) -> None:
     else:
         c.JupyterHub.spawner_class = "asnhub.spawner.RosterSpawner"
         c.RosterSpawner.user_prefix = settings["unix"]["user_prefix"]
-        c.RosterSpawner.limits = spawner_limits(settings["unix"])
+        c.RosterSpawner.names_key_file = str(unixnames.key_path(settings["data_dir"]))
+        # cgroups where the machine offers them (unix.cgroups), rlimits always; said at start
+        plan = cgroups.plan_for(settings["unix"])
+        c.RosterSpawner.cgroup = plan.as_config()
+        c.RosterSpawner.limits = spawner_limits(settings["unix"], cgroup=plan)
     # distribute the published modules into ~/modul as the learner, then run the server
     c.Spawner.cmd = [sys.executable, "-m", "belajar.startup", venv_bin("jupyterhub-singleuser")]
     c.Spawner.default_url = ui["default_url"]

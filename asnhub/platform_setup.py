@@ -9,6 +9,7 @@ import stat
 import sys
 from pathlib import Path
 
+from asncore import unixnames
 from asncore.competencies import known_codes
 from asncore.fileio import atomic_write
 from asncore.settings import ROOT_ENV, SETTINGS_ENV, project_root
@@ -56,6 +57,7 @@ def prepare(settings: dict) -> None:
     data_dir = Path(settings["data_dir"])
     data_dir.mkdir(parents=True, exist_ok=True)
     os.chmod(data_dir, 0o700)
+    unixnames.ensure_key(data_dir)
     ensure_public_dir(settings)
     if not settings["hub"]["dev_mode"]:
         check_reachable_by_learners(Path(settings["public_dir"]), PUBLIC_HINT)

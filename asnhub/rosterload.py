@@ -9,10 +9,11 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from asncore import unixnames
 from asncore.db import Employee, session_factory
 from asncore.imports import roster, units
 
-from . import accounts, demo, unixusers
+from . import accounts, assessments, demo, unixusers
 
 DEMO_CREDENTIALS = "demo-credentials.csv"
 
@@ -29,13 +30,19 @@ def _report(result: accounts.ImportResult, source: str) -> None:
         )
 
 
+def _learner_maps(settings: dict) -> None:
+    if not settings["hub"]["dev_mode"]:
+        assessments.write_learner_maps(settings)
+
+
 def reserved_username(settings: dict) -> Callable[[str], str | None]:
     """Why a roster log-in name may not be used on this platform (a grader's, the
     sandbox's, an existing system account the roster did not make), or None."""
     with session_factory(settings["database"]["platform_url"])() as db:
         platform_users = set(db.scalars(select(Employee.username)))
-    prefix, isolation = settings["unix"]["user_prefix"], not settings["hub"]["dev_mode"]
-    return lambda name: unixusers.reserved_reason(name, prefix, platform_users, isolation)
+    isolation = not settings["hub"]["dev_mode"]
+    name_of = unixnames.namer(settings)
+    return lambda name: unixusers.reserved_reason(name, name_of, platform_users, isolation)
 
 
 def _with_units(
@@ -63,6 +70,7 @@ def import_file(settings: dict, path: str | Path) -> accounts.ImportResult:
     reserved = reserved_username(settings)
     rows = _with_units(settings, lambda known: roster.read(path, known, reserved))
     result = accounts.apply(settings, rows)
+    _learner_maps(settings)
     _report(result, str(path))
     if result.created:
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -78,6 +86,7 @@ def import_demo(settings: dict) -> accounts.ImportResult:
         settings, lambda known: roster.parse(demo.demo_csv(), "demo-roster", known, reserved)
     )
     result = accounts.apply(settings, rows)
+    _learner_maps(settings)
     _report(result, "demo")
     if result.created:
         out = Path(settings["data_dir"]) / DEMO_CREDENTIALS

@@ -1,9 +1,9 @@
-"""Hub user names -> Unix accounts, in one place.
+"""Learners' Unix accounts: create, rename from the old naming, find and end processes.
 
-People log in with their NIP (all digits). Debian's ``adduser`` refuses all-digit
-names and tools such as ``chown`` read them as numeric UIDs, so every hub user maps
-to ``<prefix><username>`` (default ``asn-199001012015031001``). Everything that needs
-the system name (spawner, roster import, tests) calls :func:`unix_name`.
+Every hub user maps to an opaque ``<prefix><12 characters>`` Unix name through the one
+keyed mapping :mod:`asncore.unixnames` (a NIP in ``/etc/passwd`` would show every
+employee's birth date and gender to every learner). Callers pass that mapping around
+as ``name_of`` (``asncore.unixnames.namer(settings)``).
 """
 
 from __future__ import annotations
@@ -13,7 +13,10 @@ import pwd
 import signal
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
+
+from asncore.unixnames import legacy_name
 
 HOME_MODE = 0o700
 # The comment (GECOS) of every account the roster import creates: an existing account
@@ -26,13 +29,9 @@ RESERVED_PREFIXES = ("g-",)
 MAX_UNIX_NAME = 32  # useradd's limit
 
 
-def unix_name(username: str, prefix: str) -> str:
-    return f"{prefix}{username}"
-
-
 def reserved_reason(
-    username: str, prefix: str, platform_users: set[str] | frozenset[str] = frozenset(),
-    isolation: bool = True,
+    username: str, name_of: Callable[[str], str],
+    platform_users: set[str] | frozenset[str] = frozenset(), isolation: bool = True,
 ) -> str | None:
     """Why the hub name ``username`` may not be given to a person, or None.
 
@@ -45,7 +44,7 @@ def reserved_reason(
                 "(reserved for the platform's grader or sandbox account)")
     if not isolation:
         return None
-    name = unix_name(username, prefix)
+    name = name_of(username)
     if len(name) > MAX_UNIX_NAME:
         return f"nama akun Unix '{name}' lebih dari {MAX_UNIX_NAME} karakter (too long)"
     try:
@@ -94,6 +93,41 @@ def ensure_user(name: str, home_base: str) -> bool:
         os.chown(home, entry.pw_uid, entry.pw_gid)
     os.chmod(home, HOME_MODE)
     return created
+
+
+def adopt_legacy(username: str, name: str, prefix: str, home_base: str) -> bool:
+    """Rename the account older releases made for ``username`` (``<prefix><NIP>``, home
+    ``<home_base>/<prefix><NIP>``) to ``name``, moving the home and renaming the user's
+    group; uid, gid and files stay. True if renamed. Only a roster-made account (its
+    comment) is touched, and never over an existing ``name``. Its processes are ended
+    first (``usermod`` refuses to rename a user with running processes)."""
+    old = legacy_name(username, prefix)
+    if old == name or exists(name) or not exists(old):
+        return False
+    if pwd.getpwnam(old).pw_gecos != ACCOUNT_MARKER:
+        return False
+    for _ in range(10):
+        left = processes_of(old)
+        if not left:
+            break
+        end_processes(left, grace=2.0)
+    home = Path(home_base) / name
+    subprocess.run(["usermod", "--login", name, "--home", str(home), "--move-home", old],
+                   check=True, capture_output=True, text=True)
+    if _group_exists(old):
+        subprocess.run(["groupmod", "--new-name", name, old],
+                       check=True, capture_output=True, text=True)
+    return True
+
+
+def _group_exists(name: str) -> bool:
+    import grp
+
+    try:
+        grp.getgrnam(name)
+    except KeyError:
+        return False
+    return True
 
 
 def require_root(purpose: str) -> None:

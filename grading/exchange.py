@@ -10,12 +10,11 @@ author and the course's grader group (the inbound folder is setgid to that group
 from __future__ import annotations
 
 import glob
+import json
 import os
 import pwd
 import shutil
 import stat
-
-from traitlets import Integer, Unicode
 
 from nbgrader.exchange.default import (
     ExchangeCollect,
@@ -26,6 +25,7 @@ from nbgrader.exchange.default import (
     ExchangeReleaseFeedback,
     ExchangeSubmit,
 )
+from traitlets import Integer, Unicode
 
 SUBMISSION_DIR_MODE = 0o750
 SUBMISSION_FILE_MODE = 0o640
@@ -98,14 +98,38 @@ class HardenedCollect(_LockedRoot, ExchangeCollect):
     Every attempt is also kept under ``<course>/attempts/`` (stock keeps only the latest),
     and ``counts`` chooses which attempt is graded."""
 
-    user_prefix = Unicode("", config=True, help="Unix name = user_prefix + hub user name")
+    user_prefix = Unicode(
+        "", config=True,
+        help="Without learner_map: Unix name = user_prefix + student id (a course whose "
+        "student ids are Unix names).",
+    )
+    learner_map = Unicode(
+        "", config=True,
+        help="JSON file {student id: Unix name} the platform writes for the course "
+        "(asnhub.assessments.write_learner_maps); a student missing from it owns nothing.",
+    )
     counts = Unicode("latest", config=True, help="Which attempt is graded: latest or first")
     max_notebook_size = Integer(10_000, config=True,
                                 help="Largest notebook collected, in kilobytes")
 
+    def _unix_user(self, student: str) -> str | None:
+        if not self.learner_map:
+            return f"{self.user_prefix}{student}"
+        if not hasattr(self, "_learners"):
+            try:
+                with open(self.learner_map, encoding="utf-8") as f:
+                    self._learners = json.load(f)
+            except (OSError, ValueError) as e:
+                self.log.error("Daftar peserta kursus tidak terbaca (learner map "
+                               "unreadable): %s", e)
+                self._learners = {}
+        name = self._learners.get(student)
+        return name if isinstance(name, str) else None
+
     def _student_uid(self, student: str) -> int | None:
+        name = self._unix_user(student)
         try:
-            return pwd.getpwnam(f"{self.user_prefix}{student}").pw_uid
+            return pwd.getpwnam(name).pw_uid if name else None
         except KeyError:
             return None
 
@@ -123,7 +147,7 @@ class HardenedCollect(_LockedRoot, ExchangeCollect):
             owner = pwd.getpwuid(st.st_uid).pw_name if stat.S_ISDIR(st.st_mode) else None
         except (KeyError, OSError):
             owner = None
-        if owner is None or owner != f"{self.user_prefix}{student}":
+        if owner is None or owner != self._unix_user(student):
             self.log.error(
                 "Kiriman %s ditolak: atas nama %s tetapi dimiliki %s (submission refused: "
                 "not a folder owned by the student it names)", path, student, owner)

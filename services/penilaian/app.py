@@ -40,6 +40,8 @@ class CourseHandler(JsonApiHandler):
             raise web.HTTPError(404, "kursus atau tugas tidak dikenal")
         if f"formgrade-{course}" not in (self.current_user.get("groups") or []):
             raise web.HTTPError(403, "hanya pelatih kursus ini yang boleh menilai")
+        if not os.path.isdir(os.path.join(courses[course], "source", assignment)):
+            raise web.HTTPError(404, "tugas tidak dikenal di kursus ini")
         return courses[course]
 
     async def grading(self, *args: str) -> tuple[int, str, str]:

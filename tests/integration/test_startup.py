@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from asncore import unixnames
 from asncore.imports.roster import REQUIRED
 from tests.support.hub import Hub, cleanup_root, make_settings, new_root, run_cli, stop_hub
 
@@ -61,7 +62,7 @@ def test_bad_roster_row_rejected_with_line_and_field_nothing_imported(env):
     assert employee_count(settings) == 0
     # the good row's Unix user was not created either
     with pytest.raises(KeyError):
-        pwd.getpwnam(settings["unix"]["user_prefix"] + GOOD[0])
+        pwd.getpwnam(unixnames.namer(settings)(GOOD[0]))
 
 
 def test_good_roster_import_is_idempotent_and_creates_private_homes(env):
@@ -70,7 +71,7 @@ def test_good_roster_import_is_idempotent_and_creates_private_homes(env):
     first = run_cli(["roster", "import", str(roster)], settings_file)
     assert first.returncode == 0, first.stderr
     assert "1 akun baru" in first.stdout
-    entry = pwd.getpwnam(settings["unix"]["user_prefix"] + GOOD[0])
+    entry = pwd.getpwnam(unixnames.namer(settings)(GOOD[0]))
     assert Path(entry.pw_dir).stat().st_mode & 0o777 == 0o700
     creds = list((Path(settings["data_dir"]) / "credentials").glob("akun-baru-*.csv"))
     assert len(creds) == 1 and creds[0].stat().st_mode & 0o777 == 0o600

@@ -16,6 +16,7 @@ import uuid
 import pytest
 
 from asncore import settings as settings_mod
+from asncore import unixnames
 from asncore.imports.roster import REQUIRED, RosterError
 from asnhub import rosterload
 
@@ -54,16 +55,16 @@ needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="creates a Unix accoun
 
 @needs_root
 def test_existing_system_account_is_not_adopted(tmp_path):
-    """``<prefix><username>`` already exists and the platform did not make it."""
+    """The Unix name ``svc`` maps to already exists and the platform did not make it."""
     prefix = f"x{uuid.uuid4().hex[:4]}-"
-    foreign = f"{prefix}svc"
+    (tmp_path / "home").mkdir()
+    cfg = make_settings(tmp_path, hub={"dev_mode": False},
+                        unix={"user_prefix": prefix, "home_base": str(tmp_path / "home")})
+    foreign = unixnames.namer(cfg)("svc")
     home = tmp_path / "svc-home"
     subprocess.run(["useradd", "--system", "--home-dir", str(home), "--no-create-home", foreign],
                    check=True, capture_output=True)
     try:
-        (tmp_path / "home").mkdir()
-        cfg = make_settings(tmp_path, hub={"dev_mode": False},
-                            unix={"user_prefix": prefix, "home_base": str(tmp_path / "home")})
         path = roster_file(tmp_path, "svc")
         with pytest.raises(RosterError) as err:
             rosterload.import_file(cfg, path)
@@ -86,7 +87,7 @@ def test_roster_accounts_reimport_and_new_people_still_work(tmp_path):
         path = roster_file(tmp_path, "maria")
         assert len(rosterload.import_file(cfg, path).created) == 1
         assert rosterload.import_file(cfg, path).created == []
-        pwd.getpwnam(f"{prefix}maria")
+        pwd.getpwnam(unixnames.namer(cfg)("maria"))
     finally:
         for entry in pwd.getpwall():
             if entry.pw_name.startswith(prefix):

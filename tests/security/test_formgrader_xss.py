@@ -65,7 +65,7 @@ def formgrader_exporter(tmp_path, monkeypatch):
     course = tmp_path / COURSE
     course.mkdir()
     (course / "nbgrader_config.py").write_text(
-        course_config(COURSE, str(tmp_path / "exchange"), "", "asn-", "latest"))
+        course_config(COURSE, str(tmp_path / "exchange"), "", "", "latest"))
     monkeypatch.chdir(course)
     monkeypatch.setenv("JUPYTER_CONFIG_DIR", str(tmp_path / "no-user-config"))
     formgrader = FormgradeExtension()

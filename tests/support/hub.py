@@ -27,7 +27,9 @@ import pytest
 import requests
 import yaml
 
+from asncore import unixnames
 from asncore.settings import deep_merge
+from asnhub import cgroups
 
 # Marks of a test module that starts a real hub with real Unix users (needs root).
 REAL_HUB = [
@@ -91,7 +93,8 @@ class Hub:
         return self.settings["unix"]["user_prefix"]
 
     def unix_name(self, username: str) -> str:
-        return f"{self.prefix}{username}"
+        """The learner's Unix name, through the platform's one mapping and this hub's key."""
+        return unixnames.namer(self.settings)(username)
 
     def by_role(self, role: str) -> list[Account]:
         return [a for a in self.accounts if a.role == role]
@@ -172,10 +175,16 @@ def stop_hub(hub: Hub) -> None:
     for entry in pwd.getpwall():
         if entry.pw_name.startswith(hub.prefix):
             subprocess.run(["pkill", "-KILL", "-u", entry.pw_name], check=False)
+    plan = cgroups.Plan(cgroups.detect("auto"))
     for entry in pwd.getpwall():
         if entry.pw_name.startswith(hub.prefix):
+            # a hub that died before its servers' stop hooks leaves their cgroups behind
+            cgroups.remove(plan, entry.pw_name)
             subprocess.run(["userdel", "--remove", entry.pw_name], check=False,
                            capture_output=True)
+    for base in plan.base_dirs():  # asn-ambon/ itself once empty (another hub's: busy)
+        with contextlib.suppress(OSError):
+            base.rmdir()
 
 
 @contextlib.contextmanager
