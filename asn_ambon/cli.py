@@ -5,10 +5,12 @@ the top layer: nothing imports it). Exit codes follow :mod:`asncore.commands`.
 
     asn-ambon start | init | check-settings          the hub (asnhub)
     asn-ambon roster import FILE                     people and accounts (asnhub)
-    asn-ambon unit|jp|kamus ...                      HR's data (asncore.imports)
+    asn-ambon unit|jp|kamus|libur ...                HR's data (asncore.imports)
     asn-ambon modul periksa FOLDER                   module checker (belajar)
     asn-ambon grading SUBCOMMAND ...                 nbgrader courses (grading)
     asn-ambon reports build ...                      HR's report files (reports)
+    asn-ambon ikm [hitung|import] FILE               public satisfaction survey (reports)
+    asn-ambon pengaduan import|ringkasan ...         SP4N-LAPOR! complaints (reports)
 """
 
 from __future__ import annotations

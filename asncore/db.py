@@ -224,3 +224,172 @@ class JpCreditReview(Base):
     credited_at: Mapped[dt.datetime] = mapped_column(DateTime)  # the old entry's created_at
     outcome: Mapped[str] = mapped_column(String(16), default="pending")  # pending | recredited
     reviewed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+# --- Public voice (issue 11): IKM aggregates, complaints, holidays
+
+
+class IkmCount(Base):
+    """How many respondents answered 1, 2, 3 and 4 on one IKM element (U1-U9,
+    :mod:`asncore.ikm`) for one unit, service and period. Only these counts are kept: no
+    respondent's row, nothing that could identify one (``asncore.imports.ikm``)."""
+
+    __tablename__ = "ikm_counts"
+    __table_args__ = (UniqueConstraint("unit_code", "service", "period", "element"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_code: Mapped[str] = mapped_column(ForeignKey("units.code"), index=True)
+    service: Mapped[str] = mapped_column(String(200))  # layanan
+    period: Mapped[str] = mapped_column(String(16), index=True)  # asncore.periods label
+    element: Mapped[str] = mapped_column(String(4))  # U1-U9
+    answers_1: Mapped[int] = mapped_column(Integer)
+    answers_2: Mapped[int] = mapped_column(Integer)
+    answers_3: Mapped[int] = mapped_column(Integer)
+    answers_4: Mapped[int] = mapped_column(Integer)
+    imported_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Complaint(Base):
+    """A public complaint from an SP4N-LAPOR! export, by its LAPOR! id; times in UTC
+    (naive), empty while the step has not happened."""
+
+    __tablename__ = "complaints"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    unit_code: Mapped[str] = mapped_column(ForeignKey("units.code"), index=True)
+    category: Mapped[str] = mapped_column(String(200), default="")
+    # submitted | verified | forwarded | followed_up | responded | closed | postponed |
+    # not_authority | archived (asncore.imports.complaints.STATUSES)
+    status: Mapped[str] = mapped_column(String(16))
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    verified_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    followed_up_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    imported_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Holiday(Base):
+    """A day off for the whole civil service: a national holiday or cuti bersama (the
+    yearly SKB of three ministers); working days skip them (asncore.workdays)."""
+
+    __tablename__ = "holidays"
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16))  # national | collective (cuti bersama)
+
+
+# --- ASN's voice (issue 11): reaction survey, training needs
+
+
+class CompetencyLevelDescription(Base):
+    """What a level (1-5) of a competency looks like in behaviour: what ASN rate
+    themselves against in the training-needs self-assessment. Seeded by migration 0005
+    (PermenPANRB 38/2017 for the managerial and socio-cultural codes, the agency's wording
+    for its technical ones); a competency without rows falls back to a generic scale."""
+
+    __tablename__ = "competency_levels"
+    competency: Mapped[str] = mapped_column(ForeignKey("competencies.code"), primary_key=True)
+    level: Mapped[int] = mapped_column(Integer, primary_key=True)
+    description: Mapped[str] = mapped_column(String(500))
+
+
+class ReactionSurvey(Base):
+    """A learner's reaction to a module (Kirkpatrick level 1): one answer per learner and
+    module, replaced when they answer again. HR reads aggregates only (groups of at least
+    ``evaluation.min_group_size``), never a row."""
+
+    __tablename__ = "reaction_surveys"
+    __table_args__ = (UniqueConstraint("username", "module"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), index=True)
+    module: Mapped[str] = mapped_column(String(64), index=True)
+    module_version: Mapped[int] = mapped_column(Integer)
+    relevance: Mapped[int] = mapped_column(Integer)  # 1-5 Likert
+    clarity: Mapped[int] = mapped_column(Integer)
+    usefulness: Mapped[int] = mapped_column(Integer)
+    improvement: Mapped[str] = mapped_column(String(1000), default="")
+    year: Mapped[int] = mapped_column(Integer, index=True)  # of the last answer, in WIT
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class NeedsAssessment(Base):
+    """A learner's training-needs self-assessment for one year (one per learner and year,
+    replaced when they save again): self-rated levels and the modules they ask for."""
+
+    __tablename__ = "needs_assessments"
+    __table_args__ = (UniqueConstraint("username", "year"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), index=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class NeedsRating(Base):
+    """One self-rated level (1-5) of a needs assessment."""
+
+    __tablename__ = "needs_ratings"
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("needs_assessments.id", ondelete="CASCADE"), primary_key=True)
+    competency: Mapped[str] = mapped_column(ForeignKey("competencies.code"), primary_key=True)
+    level: Mapped[int] = mapped_column(Integer)
+
+
+class NeedsModuleRequest(Base):
+    """A module of the catalogue a learner asks for in a needs assessment."""
+
+    __tablename__ = "needs_module_requests"
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("needs_assessments.id", ondelete="CASCADE"), primary_key=True)
+    module: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+
+# --- Development plans (issue 11)
+
+
+class DevelopmentPlan(Base):
+    """HR's plan for one unit after an evaluation period: the recommendation of
+    ``reports.recommend`` as it stood when HR saved it (``draft``) or accepted it
+    (``accepted``: its modules are then assigned, see :class:`ModuleAssignment`)."""
+
+    __tablename__ = "development_plans"
+    __table_args__ = (UniqueConstraint("unit_code", "period"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_code: Mapped[str] = mapped_column(ForeignKey("units.code"), index=True)
+    period: Mapped[str] = mapped_column(String(16), index=True)  # evaluated (asncore.periods)
+    target_period: Mapped[str] = mapped_column(String(16))  # the next period: the plan's
+    status: Mapped[str] = mapped_column(String(16), default="draft")  # draft | accepted
+    score: Mapped[float | None] = mapped_column(Float, nullable=True)  # 0-100, weakest high
+    reasons: Mapped[str] = mapped_column(String(2000), default="")  # the unit's weaknesses
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    accepted_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    accepted_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class DevelopmentPlanItem(Base):
+    """One module for one person in a plan, with the reasons in words."""
+
+    __tablename__ = "development_plan_items"
+    __table_args__ = (UniqueConstraint("plan_id", "module", "username"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(
+        ForeignKey("development_plans.id", ondelete="CASCADE"), index=True)
+    module: Mapped[str] = mapped_column(String(64))
+    username: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(String(1000), default="")  # the unit's, for the module
+    person_reason: Mapped[str] = mapped_column(String(500), default="")  # why this person
+
+
+class ModuleAssignment(Base):
+    """A module assigned to a person for a period; the learner sees it as "Ditugaskan".
+    Written only when HR accepts a plan; one per person, module and period."""
+
+    __tablename__ = "module_assignments"
+    __table_args__ = (UniqueConstraint("username", "module", "period"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), index=True)
+    module: Mapped[str] = mapped_column(String(64))
+    period: Mapped[str] = mapped_column(String(16))  # the plan's target period
+    year: Mapped[int] = mapped_column(Integer, index=True)  # of that period
+    plan_id: Mapped[int | None] = mapped_column(
+        ForeignKey("development_plans.id", ondelete="SET NULL"), nullable=True, index=True)
+    assigned_by: Mapped[str] = mapped_column(String(64))
+    assigned_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

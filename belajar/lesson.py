@@ -25,6 +25,7 @@ import time
 from asncore.events import make_event
 from belajar.widgets import (CekMandiri, IsianBebas, Matriks, PilihanGanda, Skenario,
                              TandaSelesai, Urutkan)
+from belajar.widgets.survei_reaksi import survei_akhir_modul
 
 log = logging.getLogger(__name__)
 
@@ -87,8 +88,13 @@ class Pelajaran:
         return self._add(CekMandiri, args, kwargs)
 
     def selesai(self) -> TandaSelesai:
-        """The "Tandai pelajaran selesai" button for the end of the notebook."""
-        return TandaSelesai(self.complete)
+        """The "Tandai pelajaran selesai" button for the end of the notebook; in the last
+        lesson of its module, the reaction survey below it (``survei_reaksi``)."""
+        done = TandaSelesai(self.complete)
+        survey = survei_akhir_modul(self)
+        if survey is not None:
+            done.widget.children += (survey.widget,)
+        return done
 
     def score(self) -> float:
         """Mean best score over every exercise created in this lesson; unchecked ones count

@@ -18,7 +18,9 @@ from pathlib import Path
 
 from asncore.commands import settings_of
 
+from .complaints import add_complaints_command
 from .config import report_config
+from .ikm import add_ikm_command
 
 
 def build_platform_report(settings: dict, year: int, unit: str | None, out: Path,
@@ -63,13 +65,15 @@ def run_build(args: argparse.Namespace) -> None:
 
 
 def add_commands(subparsers: argparse._SubParsersAction) -> None:
-    """``reports build``."""
+    """``reports build``; ``ikm`` and ``pengaduan`` (issue 11) also at the top."""
     reports = subparsers.add_parser("reports", help="laporan kompetensi untuk SDM / HR reports")
     add_report_commands(reports.add_subparsers(dest="reports_command", required=True))
+    add_ikm_command(subparsers)
+    add_complaints_command(subparsers)
 
 
 def add_report_commands(subparsers: argparse._SubParsersAction) -> None:
-    """``build`` (``python -m reports`` registers it at the top)."""
+    """``build``, ``ikm``, ``pengaduan`` (``python -m reports`` registers them at the top)."""
     build = subparsers.add_parser("build", help="tulis laporan XLSX, HTML dan CSV")
     build.add_argument("--year", "--tahun", type=int, help="tahun laporan (default: tahun ini)")
     build.add_argument("--unit", help="hanya unit ini dan sub-unitnya (kode unit)")
@@ -77,3 +81,5 @@ def add_report_commands(subparsers: argparse._SubParsersAction) -> None:
     build.add_argument("--include-inactive", action="store_true", help="sertakan pegawai nonaktif")
     build.add_argument("--gradebook", metavar="URL", help="gradebook nbgrader tanpa roster (SQLAlchemy URL)")
     build.set_defaults(run=run_build)
+    add_ikm_command(subparsers)
+    add_complaints_command(subparsers)

@@ -4,6 +4,7 @@
 - ``jp import FILE``: learning activities outside the platform into the JP ledger
 - ``kamus import-kompetensi FILE``: add or update competencies
 - ``kamus import-level FILE [--kompetensi FILE]``: replace the required levels
+- ``libur import FILE``: the holiday calendar (national holidays, cuti bersama) of its years
 
 Each prints one summary line; a refused file lists every error (``baris N, kolom 'x'``)
 and exits 1 with nothing imported (see :mod:`asncore.commands`).
@@ -15,6 +16,7 @@ import argparse
 
 from ..commands import settings_of
 from .dictionary import import_competencies, import_levels
+from .holidays import KIND_LABELS, import_holidays
 from .jp import import_jp
 from .units import import_units
 
@@ -46,6 +48,14 @@ def run_level_import(args: argparse.Namespace) -> None:
     if done.competencies:
         line += f" Kompetensi: {done.competencies.summary()}."
     print(line)
+
+
+def run_holiday_import(args: argparse.Namespace) -> None:
+    done = import_holidays(_platform_url(args), args.file)
+    years = ", ".join(map(str, done.years))
+    print(f"Hari libur {args.file}: {done.imported} hari ({KIND_LABELS['national']} dan "
+          f"{KIND_LABELS['collective']}) untuk tahun {years}, menggantikan {done.replaced} "
+          "hari sebelumnya.")
 
 
 def add_commands(subparsers: argparse._SubParsersAction) -> None:
@@ -80,3 +90,10 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     cmd.add_argument("--kompetensi", metavar="FILE",
                      help="berkas kompetensi yang diimpor bersama (satu transaksi)")
     cmd.set_defaults(run=run_level_import)
+
+    libur = subparsers.add_parser("libur", help="hari libur nasional dan cuti bersama / holidays")
+    libur_sub = libur.add_subparsers(dest="libur_command", required=True)
+    cmd = libur_sub.add_parser(
+        "import", help="ganti kalender libur tahun-tahun di berkas (tanggal, nama, jenis)")
+    cmd.add_argument("file")
+    cmd.set_defaults(run=run_holiday_import)

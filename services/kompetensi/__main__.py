@@ -31,6 +31,7 @@ async def main() -> None:
         settings["learning"]["courses_dir"],
         report_config(settings),
         settings["learning"],
+        settings["evaluation"],
     )
     listen(app, url)  # bodies capped before they are read (services.base.MAX_BODY)
     # JP completed by a post-test synced after the learner's last event (progress.py)

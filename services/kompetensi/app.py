@@ -14,7 +14,8 @@ from asncore.settings import DEFAULTS
 from reports.config import report_config
 from reports.engine import ReportConfig
 
-from . import handlers, hr
+from . import handlers, hr, planhr, voice, voicehr
+from . import evaluation_imports, followup
 from .catalogue import load_catalogue
 from .progress import CreditRules, CreditSweeper
 from .reportcache import ReportCache
@@ -28,6 +29,7 @@ def make_app(
     courses_dir: str | Path,
     config: ReportConfig | None = None,
     learning: dict | None = None,
+    evaluation: dict | None = None,
 ) -> web.Application:
     """The service's Tornado app; ``config`` and ``learning`` (the settings' learning
     section: JP credit rules) default to the settings' defaults."""
@@ -54,6 +56,27 @@ def make_app(
         (r"hr", hr.DashboardPage),
         (rf"hr/pegawai/{NIP}", hr.EmployeePage),
         (r"hr/unduh/([a-z_]+)\.(xlsx|html|csv)", hr.DownloadPage),
+        # ASN's voice (issue 11): reaction survey and training-needs self-assessment
+        (r"api/me/survei", voice.SurveyApi),
+        (r"api/me/survei/([a-z0-9]+(?:-[a-z0-9]+)*)", voice.SurveyApi),
+        (r"api/me/kebutuhan", voice.NeedsApi),
+        (r"kebutuhan", voice.NeedsPage),
+        (r"api/hr/survei", voicehr.SurveyHrApi),
+        (r"api/hr/kebutuhan", voicehr.NeedsHrApi),
+        (r"hr/suara-asn", voicehr.VoicePage),
+        # weakest services and development plans (issue 11, point 4)
+        (r"api/hr/evaluasi/peringkat", planhr.RankingApi),
+        (r"api/hr/rekomendasi", planhr.RecommendationsApi),
+        (r"api/hr/rencana", planhr.PlansApi),
+        (r"hr/evaluasi", planhr.EvaluationPage),
+        (r"hr/evaluasi/terima", planhr.AcceptPage),
+        (r"hr/unduh/rencana-([0-9A-Za-z-]{1,16})\.xlsx", planhr.PlanDownload),
+        # follow-up and HR's uploads of the evaluation loop (issue 11, points 5 and 7)
+        (r"api/hr/tindak-lanjut", followup.FollowupApi),
+        (r"hr/tindak-lanjut", followup.FollowupPage),
+        (r"api/hr/impor/(ikm|pengaduan|libur)", evaluation_imports.ImportApi),
+        (r"hr/evaluasi/impor", evaluation_imports.ImportFormsPage),
+        (r"hr/evaluasi/impor/(ikm|pengaduan|libur)", evaluation_imports.ImportPage),
     ]
     return web.Application(
         [(url_path_join(prefix, pattern), handler) for pattern, handler in routes],
@@ -65,6 +88,7 @@ def make_app(
         credit_rules=rules,
         credit_sweeper=CreditSweeper(sessions, catalogue, rules),
         jp_targets=dict(config.jp_targets),
+        evaluation=dict(evaluation or DEFAULTS["evaluation"]),  # settings section
         template_path=str(Path(__file__).parent / "templates"),
         cookie_secret=os.urandom(32),
         # HubAuth itself checks xsrf on cookie-authenticated writes (JupyterHub >= 4.1);

@@ -13,6 +13,7 @@ from asncore.db import Employee, Unit, utcnow
 
 from ..base import JsonApiHandler, ServiceHandler, parse_year
 from .identity import identity
+from .plans import mark_assigned
 from .progress import CreditRules, EventsRefused, progress_summary, record_events
 
 MAX_EVENTS_PER_REQUEST = 500
@@ -69,6 +70,7 @@ class BaseHandler(ServiceHandler):
             summary = progress_summary(db, name, self.settings["catalogue"], year, target,
                                        self.credit_rules, now)
             db.commit()
+            mark_assigned(db, name, summary)  # modules HR assigned (issue 11): "Ditugaskan"
         return summary
 
 

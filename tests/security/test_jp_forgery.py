@@ -131,12 +131,13 @@ def module_state(summary: dict, module: str = MODULE) -> dict:
 
 
 async def test_attack_forged_lesson_done_events_credit_no_jp(service):
-    """Issue 10's repro: 20 "lesson done" events, 1 s each, no exercise answered."""
+    """Issue 10's repro: a "lesson done" event for every lesson (20 then), 1 s each, no
+    exercise answered."""
     call, sessions, _clock, app = service
     user = "penyerang-1"
     forged = [e for module in app.settings["catalogue"].values()
               for e in lesson_events(module.id, module.lessons)]
-    assert len(forged) == 20
+    assert len(forged) == sum(len(m.lessons) for m in app.settings["catalogue"].values()) >= 20
     r = await call("api/me/events", user, {"events": forged})
     assert r.code == 200, r.body
     assert json.loads(r.body)["jp_credited"] == []
