@@ -16,9 +16,8 @@ import json
 import openpyxl
 import pytest
 from jupyterhub.services.auth import HubOAuthenticated
-from sqlalchemy import func, select
 
-from asncore.db import DevelopmentPlan, DevelopmentPlanItem, ModuleAssignment, session_factory
+from asncore.db import DevelopmentPlan, DevelopmentPlanItem, ModuleAssignment
 from tests.support.plans_city import (
     GOOD_UNIT,
     PERIOD,
@@ -28,7 +27,16 @@ from tests.support.plans_city import (
     populate_plans_city,
 )
 from tests.support.service_auth import fake_hub_user
-from tests.support.voice_service import ADMIN, HR, LEARNERS, YAN, Service, db_fingerprint, learner
+from tests.support.voice_service import (
+    ADMIN,
+    HR,
+    LEARNERS,
+    YAN,
+    Service,
+    count,
+    db_fingerprint,
+    learner,
+)
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 DUKCAPIL = [u for u in LEARNERS if u not in YAN]
@@ -49,11 +57,6 @@ async def service(city):
     running = Service(city)
     yield running
     running.stop()
-
-
-def count(url: str, model) -> int:
-    with session_factory(url)() as db:
-        return db.scalar(select(func.count()).select_from(model))
 
 
 async def accept(service, unit: str = WEAK_UNIT, user: str = HR, **extra):

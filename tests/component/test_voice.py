@@ -10,12 +10,23 @@ from __future__ import annotations
 
 import pytest
 from jupyterhub.services.auth import HubOAuthenticated
-from sqlalchemy import func, select
 
-from asncore.db import NeedsAssessment, NeedsRating, ReactionSurvey, session_factory
+from asncore.db import NeedsAssessment, NeedsRating, ReactionSurvey
 from tests.support.service_auth import fake_hub_user
-from tests.support.voice_service import (HIDDEN, HR, LEARNERS, MODULE, OTHER_MODULE, YAN, YEAR,
-                                         Service, answer, learner, populate_city)
+from tests.support.voice_service import (
+    HIDDEN,
+    HR,
+    LEARNERS,
+    MODULE,
+    OTHER_MODULE,
+    YAN,
+    YEAR,
+    Service,
+    answer,
+    count,
+    learner,
+    populate_city,
+)
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 DUKCAPIL = [u for u in LEARNERS if u not in YAN]
@@ -35,11 +46,6 @@ async def service(city):
     running = Service(city)
     yield running
     running.stop()
-
-
-def count(url: str, model) -> int:
-    with session_factory(url)() as db:
-        return db.scalar(select(func.count()).select_from(model))
 
 
 def entry_of(payload: dict, module: str = MODULE) -> dict:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.client import logged_in
 from tests.support.hub import REAL_HUB, running_hub
 
 pytestmark = REAL_HUB
@@ -29,14 +30,7 @@ def hub():
 
 @pytest.fixture(scope="module")
 def client_for(hub):
-    from tests.support.client import HubSession, TokenClient
-
-    def make(account):
-        session = HubSession(hub.url)
-        assert session.login(account.username, account.password)
-        return TokenClient(hub.url, session.new_token(account.username))
-
-    return make
+    return lambda account: logged_in(hub.url, account)
 
 
 def uid_processes(uid: int) -> list[int]:

@@ -127,3 +127,11 @@ class TokenClient:
                 break
         conn.close()
         return out
+
+
+def logged_in(base_url: str, account) -> TokenClient:
+    """A token client for ``account`` (tests/support/hub.Account), logged in through the
+    hub's own log-in form."""
+    session = HubSession(base_url)
+    assert session.login(account.username, account.password), f"log-in of {account} failed"
+    return TokenClient(base_url, session.new_token(account.username))

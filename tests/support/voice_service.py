@@ -19,7 +19,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from sqlalchemy import create_engine, insert, inspect, text
+from sqlalchemy import create_engine, func, insert, inspect, select, text
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError
 from tornado.httpserver import HTTPServer
 from tornado.testing import bind_unused_port
@@ -96,6 +96,12 @@ def db_fingerprint(url: str) -> str:
                 digest.update(row.encode())
     engine.dispose()
     return digest.hexdigest()
+
+
+def count(url: str, model) -> int:
+    """Rows of ``model``'s table in the platform database at ``url``."""
+    with session_factory(url)() as db:
+        return db.scalar(select(func.count()).select_from(model))
 
 
 class Service:
