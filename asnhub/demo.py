@@ -29,7 +29,7 @@ PEOPLE = [
      "PNS", "learner", "19920821", "201803", "2", "003"),
     ("Abdul Gani Pelu", "DPMPTSP", "Kepala Bidang Pelayanan Perizinan", "Administrator",
      "III/d", "PNS", "learner", "19800130", "200601", "1", "004"),
-    ("Theresia Pattikawa", "DINKES", "Perawat Puskesmas Rijali", "Fungsional", "III/a",
+    ("Theresia Pattikawa", "DINKES", "Perawat Puskesmas Contoh A", "Fungsional", "III/a",
      "PNS", "learner", "19950607", "202003", "2", "005"),
     ("Fransina Manuhutu", "KEL-BENTENG", "Pengadministrasi Umum", "Pelaksana", "IX",
      "PPPK", "learner", "", "", "", ""),
