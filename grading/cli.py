@@ -58,6 +58,19 @@ def add_grading_commands(sub: argparse._SubParsersAction) -> None:
     sync = command("sync", "push item scores and competencies to the platform database")
     sync.add_argument("--platform-url", help="SQLAlchemy URL (default: from settings.yaml)")
     command("status", "who submitted, autograded, needs manual grading, scores")
+    analysis = sub.add_parser("analisis-butir", help="analisis butir untuk pelatih: kesukaran, daya "
+                              "beda, pengecoh, KR-20, pre/post (item analysis)")
+    analysis.add_argument("assignment")
+    analysis.add_argument("--course-dir", required=True, type=Path)
+    analysis.add_argument("--xlsx", type=Path, help="tulis juga buku kerja XLSX ke berkas ini")
+    analysis.add_argument("--tabel-butir", type=Path,
+                          help="tabel bentuk paralel pre/post (default: <course-dir>/README-butir.md)")
+    analysis.add_argument("--json", action="store_true", help="cetak hasil sebagai JSON")
+    analysis.set_defaults(run=run_item_analysis, grading_command="analisis-butir")
+    check = sub.add_parser("periksa-butir", help="periksa isyarat kunci dan bukti level butir "
+                           "(item cue and evidence check of a course or an assignment)")
+    check.add_argument("path", type=Path, help="assessments/<course> atau .../source/<assignment>")
+    check.set_defaults(run=run_item_check, grading_command="periksa-butir")
 
 
 def _course_id(api, args) -> str:
@@ -85,6 +98,11 @@ def cmd_generate(api, args) -> int:
             raise GradingError("pemetaan kompetensi tidak valid:\n  " + "\n  ".join(errors))
     else:
         print("catatan: kursus ini tanpa kompetensi.yaml; pemetaan tidak diperiksa", file=sys.stderr)
+    from .cues import cue_errors
+
+    errors = cue_errors(source / args.assignment)
+    if errors:
+        raise GradingError("butir pilihan ganda memberi isyarat kunci:\n  " + "\n  ".join(errors))
     _check(api.generate_assignment(args.assignment, force=True), "generate")
     print(f"{args.assignment}: dibuat di {api.coursedir.format_path('release', '.', args.assignment)}")
     return 0
@@ -172,6 +190,48 @@ COMMANDS = {
     "generate": cmd_generate, "release": cmd_release, "collect": cmd_collect,
     "autograde": cmd_autograde, "feedback": cmd_feedback, "sync": cmd_sync, "status": cmd_status,
 }
+
+
+def run_item_check(args: argparse.Namespace) -> int:
+    """``periksa-butir PATH``: the cue check (:mod:`grading.cues`) and the mapping's
+    authoring rules (:func:`grading.mapping.evidence_errors`) of every assignment of a
+    course (``PATH/source/*``) or of one assignment folder. Needs no settings or database
+    (the codes are checked by ``generate``). Prints one line per test, then one line per
+    problem, ``<file>: <grade_id>: <reason>`` with paths relative to PATH; exit 1 on any."""
+    from .cues import notebook_errors, read_items, summary
+    from .mapping import MAPPING_FILE, evidence_errors
+
+    root = args.path
+    if not root.is_dir():
+        raise CannotRun(f"{root}: folder tidak ada")
+    source = root / "source"
+    folders = (sorted(p for p in source.iterdir() if p.is_dir() and not p.name.startswith("."))
+               if source.is_dir() else [root])
+    problems = []
+    for folder in folders:
+        prefix = folder.relative_to(root).as_posix() + "/" if folder != root else ""
+        tests, errors = read_items(folder)
+        for notebook, items in tests.items():
+            print(f"{prefix}{notebook}: {summary(items)}")
+            errors += notebook_errors(items)
+        if (folder / MAPPING_FILE).is_file():
+            errors += evidence_errors(folder)
+        problems += [prefix + e for e in errors]
+    for line in problems:
+        print(line, file=sys.stderr)
+    if problems:
+        print(f"GAGAL (failed): {len(problems)} masalah butir (item problems)", file=sys.stderr)
+        return 1
+    print("butir: tidak ada masalah (no item problems)")
+    return 0
+
+
+def run_item_analysis(args: argparse.Namespace) -> int:
+    """``analisis-butir``: :mod:`grading.itemanalysis_cmd` (reads the course, needs no
+    nbgrader API)."""
+    from .itemanalysis_cmd import run as run_analysis
+
+    return run_analysis(args)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -3,7 +3,8 @@
 Stock nbgrader reads its gradebook with ORM queries per student and assignment (tens of
 seconds at 1,000 submissions); here each view is one grouped query: the trainer's
 overview of an assignment (plus one directory scan for submissions not yet autograded),
-the item scores that ``sync`` sends to the platform database, and the five tables the
+the item scores that ``sync`` sends to the platform database (and the trainers' item
+analysis reads, read-only), and the five tables the
 bare-gradebook report (:mod:`reports.gradebook`) combines into ``nbgrader export``'s
 rows. The score formulas re-implement nbgrader 0.9.6's ``Grade.score`` and max score.
 """
@@ -97,19 +98,43 @@ def assignment_overview(course_dir: Path, assignment: str, db_url: str | None = 
     return [rows[k] for k in sorted(rows)]
 
 
-def item_scores(course_dir: Path, assignment: str, db_url: str | None = None) -> list[ItemScore]:
-    engine = create_engine(db_url or gradebook_url(course_dir))
-    query = text(
-        f"""SELECT sa.student_id, nb.name, bc.name, {SCORE}, {MAX_SCORE},
+ITEM_SCORES_SQL = f"""SELECT sa.student_id, nb.name, bc.name, {SCORE}, {MAX_SCORE},
                    CASE WHEN g.needs_manual_grade THEN 1 ELSE 0 END, sa.timestamp
             {GRADES}
             ORDER BY sa.student_id, nb.name, bc.name"""
-    )
+
+
+def _item_rows(conn, assignment: str) -> list[ItemScore]:
+    return [ItemScore(s, nb, gid, float(sc), float(mx), bool(nm), None if ts is None else str(ts))
+            for s, nb, gid, sc, mx, nm, ts in conn.execute(text(ITEM_SCORES_SQL),
+                                                           {"assignment": assignment})]
+
+
+def item_scores(course_dir: Path, assignment: str, db_url: str | None = None) -> list[ItemScore]:
+    engine = create_engine(db_url or gradebook_url(course_dir))
     with engine.connect() as conn:
-        rows = [ItemScore(s, nb, gid, float(sc), float(mx), bool(nm), None if ts is None else str(ts))
-                for s, nb, gid, sc, mx, nm, ts in conn.execute(query, {"assignment": assignment})]
+        rows = _item_rows(conn, assignment)
     engine.dispose()
     return rows
+
+
+def graded_items(course_dir: Path, assignment: str, db_url: str | None = None
+                 ) -> list[ItemScore] | None:
+    """:func:`item_scores` for the item analysis, read-only (a gradebook is never created,
+    e.g. by the root service): None when the course has no gradebook yet or the assignment
+    is not in it; ValueError (Indonesian) when the file is not a readable gradebook."""
+    if db_url is None and not (Path(course_dir) / "gradebook.db").is_file():
+        return None
+    engine = open_gradebook(db_url or gradebook_url(course_dir))
+    try:
+        with engine.connect() as conn:
+            known = conn.execute(text("SELECT 1 FROM assignment WHERE name = :assignment"),
+                                 {"assignment": assignment}).first()
+            return _item_rows(conn, assignment) if known else None
+    except SQLAlchemyError as exc:
+        raise ValueError(f"Gradebook {course_dir} tidak dapat dibaca: {exc}") from None
+    finally:
+        engine.dispose()
 
 
 # ---- the bare-gradebook export: five bulk queries ----------------------------------------

@@ -16,6 +16,27 @@ notebooks needs exactly one entry; entries for grade_ids that no notebook has ar
 codes must be in the competency dictionary (:mod:`asncore.competencies`, the platform
 database); levels are integers 1–5.
 
+**Authoring rules** (:func:`evidence_errors`; part of :func:`mapping_errors`, hence of
+``grading generate`` and ``grading periksa-butir``, but not of :func:`load_mapping`, so a
+sync of work already collected never fails on them). They are checked once the entries
+above are valid:
+
+- every entry carries ``descriptor:``, a short Indonesian paraphrase of the level
+  description the item measures (PermenPANRB 38/2017 Lampiran for managerial and
+  socio-cultural codes; the agency's own description for technical ``T.*`` codes). It is
+  a paraphrase for trainers and reviewers, not the regulation's wording;
+- a manually graded cell (nbgrader ``grade`` and ``solution``, or a ``task`` cell) is a
+  trainer-scored rubric criterion and names its rubric: ``rubric: rubrik/<file>.md``, a
+  path relative to the course folder that must exist; ``rubric`` on an autograded cell is
+  an error;
+- each (code, level) the assignment claims is backed by at least ``MIN_ITEMS`` (3)
+  autograded items, or by at least one rubric-scored cell. A level resting on one or two
+  items is refused.
+
+    items:
+      tes_jawaban_1: {code: M.03, level: 1, descriptor: "..."}
+      jawaban_tertulis_1: {code: M.03, level: 3, descriptor: "...", rubric: rubrik/tugas-tertulis.md}
+
 Messages read ``"<file>: <grade_id>: <reason>"``, Indonesian first, English in brackets.
 Only yaml/json/pathlib are imported here; the dictionary is read when a check needs it.
 """
@@ -32,6 +53,8 @@ from asncore.constants import LEVELS
 
 MAPPING_FILE = "kompetensi.yaml"
 KINDS = ("pre", "post", "task")
+ENTRY_KEYS = {"code", "level", "descriptor", "rubric"}
+MIN_ITEMS = 3  # autograded items behind one (code, level), unless a rubric scores it
 
 
 class MappingError(ValueError):
@@ -107,7 +130,7 @@ def _check_entry(grade_id: str, entry, is_known) -> tuple[tuple[str, int] | None
         errors.append(f"{where}: level tidak ada (missing level)")
     elif isinstance(level, bool) or not isinstance(level, int) or level not in LEVELS:
         errors.append(f"{where}: level harus bilangan bulat 1-5, bukan {level!r} (level must be an integer 1-5)")
-    extra = sorted(set(entry) - {"code", "level"})
+    extra = sorted(set(entry) - ENTRY_KEYS)
     if extra:
         errors.append(f"{where}: kunci tidak dikenal {extra} (unknown keys)")
     return (None if errors else (code, level)), errors
@@ -142,10 +165,68 @@ def _validate(assignment_dir: Path, known_codes: Collection[str] | None
     return mapping, errors
 
 
+def _manual_cells(assignment_dir: Path) -> set[str]:
+    """grade_ids of the cells a trainer scores (manually graded answers and task cells)."""
+    manual = set()
+    for nb_path in _notebooks(assignment_dir):
+        try:
+            nb = json.loads(nb_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        for cell in nb.get("cells", []):
+            meta = (cell.get("metadata") or {}).get("nbgrader") or {}
+            if meta.get("grade_id") and (meta.get("task") or (meta.get("grade") and meta.get("solution"))):
+                manual.add(meta["grade_id"])
+    return manual
+
+
+def evidence_errors(assignment_dir: Path) -> list[str]:
+    """The authoring rules of the module docstring (descriptor, rubric, at least
+    ``MIN_ITEMS`` items or a rubric per claimed level). Needs no dictionary; reports
+    nothing when the file cannot be read (the structural check says why)."""
+    assignment_dir = Path(assignment_dir)
+    items, read_errors = _read_items(assignment_dir)
+    if items is None or read_errors:
+        return []
+    manual = _manual_cells(assignment_dir)
+    course_dir = assignment_dir.resolve().parent.parent
+    errors: list[str] = []
+    backing: dict[tuple, list[int]] = {}  # (code, level) -> [items, rubric cells]
+    for grade_id, entry in items.items():
+        if not isinstance(entry, dict):
+            continue
+        where = f"{MAPPING_FILE}: {grade_id}"
+        descriptor = entry.get("descriptor")
+        if not isinstance(descriptor, str) or len(descriptor.split()) < 3:
+            errors.append(f"{where}: deskriptor level tidak ada atau terlalu pendek (missing level "
+                          f"descriptor: a short paraphrase of what the level means)")
+        rubric = entry.get("rubric")
+        is_manual = str(grade_id) in manual
+        if is_manual and not rubric:
+            errors.append(f"{where}: sel dinilai manual tanpa 'rubric: rubrik/<berkas>.md' "
+                          f"(manually graded cell must name its rubric)")
+        elif rubric and not is_manual:
+            errors.append(f"{where}: 'rubric' hanya untuk sel yang dinilai pelatih, bukan sel "
+                          f"otomatis (rubric on an autograded cell)")
+        elif rubric and not (isinstance(rubric, str) and (course_dir / rubric).is_file()):
+            errors.append(f"{where}: berkas rubrik '{rubric}' tidak ada di folder kursus "
+                          f"(rubric file not found)")
+        counts = backing.setdefault((entry.get("code"), entry.get("level")), [0, 0])
+        counts[1 if is_manual else 0] += 1
+    for (code, level), (n_items, n_rubric) in sorted(backing.items(), key=str):
+        if n_rubric == 0 and n_items < MIN_ITEMS:
+            errors.append(f"{MAPPING_FILE}: {code} level {level}: hanya {n_items} butir; perlu "
+                          f"minimal {MIN_ITEMS} butir atau satu kriteria rubrik yang dinilai pelatih "
+                          f"(level backed by fewer than {MIN_ITEMS} items and no rubric)")
+    return errors
+
+
 def mapping_errors(assignment_dir: Path, known_codes: Collection[str] | None = None) -> list[str]:
     """Every problem with the assignment's mapping; empty when it is valid. ``known_codes``:
-    the dictionary's codes (default: read from the platform database of the settings)."""
-    return _validate(assignment_dir, known_codes)[1]
+    the dictionary's codes (default: read from the platform database of the settings).
+    The authoring rules (:func:`evidence_errors`) are checked once the entries are valid."""
+    errors = _validate(assignment_dir, known_codes)[1]
+    return errors or evidence_errors(assignment_dir)
 
 
 def load_mapping(assignment_dir: Path, known_codes: Collection[str] | None = None

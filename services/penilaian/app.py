@@ -10,29 +10,42 @@ hand), it syncs the assignment's item scores to the competency database for HR.
 
     POST /services/penilaian/api/<course>/<assignment>/autograde   -> summary JSON
     POST /services/penilaian/api/<course>/<assignment>/sync        -> summary JSON
+
+The item analysis of an assignment (:mod:`grading.itemanalysis`), for the same trainers
+only, read-only (the gradebook is opened read-only, learners' notebooks are parsed as data):
+
+    GET  /services/penilaian/api/<course>/<assignment>/analisis    -> JSON
+    GET  /services/penilaian/<course>/<assignment>/analisis        -> page (Bahasa Indonesia)
+    GET  /services/penilaian/<course>/<assignment>/analisis.xlsx   -> workbook
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import re
 import sys
+from pathlib import Path
 
 from jupyterhub.services.auth import HubOAuthCallbackHandler
 from jupyterhub.utils import url_path_join
 from tornado import web
+from tornado.escape import url_escape
 
 from asncore.settings import load, project_root
 from asnhub import assessments
+from grading.itemanalysis import EXPLANATIONS, FLAG_LABELS, KIND_LABELS, number_text
+from grading.itemanalysis_load import PAIRS_FILE, analyse_assignment
+from grading.itemanalysis_xlsx import xlsx_bytes
 
-from ..base import JsonApiHandler, listen
+from ..base import JsonApiHandler, ServiceHandler, listen
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,60}$")
 
 
-class CourseHandler(JsonApiHandler):
-    """A course's trainers only; one grading command per course at a time."""
+class CourseAccess:
+    """A course's trainers only (hub group ``formgrade-<course>``), a known assignment."""
 
     def course_dir(self, course: str, assignment: str) -> str:
         courses: dict[str, str] = self.settings["courses"]
@@ -43,6 +56,10 @@ class CourseHandler(JsonApiHandler):
         if not os.path.isdir(os.path.join(courses[course], "source", assignment)):
             raise web.HTTPError(404, "tugas tidak dikenal di kursus ini")
         return courses[course]
+
+
+class CourseHandler(CourseAccess, JsonApiHandler):
+    """One grading command per course at a time."""
 
     async def grading(self, *args: str) -> tuple[int, str, str]:
         """``python -m grading ARGS`` from the repository; (exit code, stdout, stderr)."""
@@ -93,16 +110,67 @@ class SyncHandler(CourseHandler):
         self.finish({"success": code == 0, "summary": out, "error": err[-4000:] if code else ""})
 
 
+class AnalysisMixin(CourseAccess):
+    """The item analysis of an assignment, computed off the event loop."""
+
+    async def analysis(self, course: str, assignment: str):
+        course_dir = self.course_dir(course, assignment)
+        authored = self.settings.get("assessments_dir")
+        pairs = Path(authored, course, PAIRS_FILE) if authored else None
+        run = functools.partial(analyse_assignment, Path(course_dir), assignment, course=course,
+                                pairs_file=pairs)
+        try:
+            return await asyncio.get_running_loop().run_in_executor(None, run)
+        except ValueError as exc:  # a gradebook that cannot be read
+            raise web.HTTPError(409, f"analisis butir belum dapat dibuat: {exc}") from None
+
+
+class AnalysisApi(AnalysisMixin, JsonApiHandler):
+    @web.authenticated
+    async def get(self, course: str, assignment: str):
+        self.write_json((await self.analysis(course, assignment)).to_dict())
+
+
+class AnalysisPage(AnalysisMixin, ServiceHandler):
+    @web.authenticated
+    async def get(self, course: str, assignment: str):
+        analysis = await self.analysis(course, assignment)
+        base = url_path_join(self.settings["prefix"], url_escape(course), url_escape(assignment))
+        self.render("analisis.html", a=analysis, num=number_text, flags=FLAG_LABELS,
+                    kinds=KIND_LABELS, explanations=EXPLANATIONS,
+                    xlsx_url=base + "/analisis.xlsx",
+                    json_url=url_path_join(self.settings["prefix"], "api", url_escape(course),
+                                           url_escape(assignment), "analisis"))
+
+
+class AnalysisDownload(AnalysisMixin, ServiceHandler):
+    @web.authenticated
+    async def get(self, course: str, assignment: str):
+        body = xlsx_bytes(await self.analysis(course, assignment))
+        self.set_header("Content-Type",
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        self.set_header("Content-Disposition",
+                        f'attachment; filename="analisis-butir-{course}-{assignment}.xlsx"')
+        self.finish(body)
+
+
 def make_app(prefix: str, courses: dict[str, str], sandbox_user: str, workers: int,
-             platform_url: str) -> web.Application:
+             platform_url: str, assessments_dir: str | None = None) -> web.Application:
+    """``assessments_dir``: the authored ``assessments/`` folder, where each course's
+    parallel-form table (``<course>/README-butir.md``) is read from."""
     return web.Application(
         [
             (url_path_join(prefix, "oauth_callback"), HubOAuthCallbackHandler),
             (url_path_join(prefix, r"api/([^/]+)/([^/]+)/autograde"), AutogradeHandler),
             (url_path_join(prefix, r"api/([^/]+)/([^/]+)/sync"), SyncHandler),
+            (url_path_join(prefix, r"api/([^/]+)/([^/]+)/analisis"), AnalysisApi),
+            (url_path_join(prefix, r"([^/]+)/([^/]+)/analisis"), AnalysisPage),
+            (url_path_join(prefix, r"([^/]+)/([^/]+)/analisis\.xlsx"), AnalysisDownload),
         ],
         courses=courses, sandbox_user=sandbox_user, workers=workers, locks={},
-        platform_url=platform_url,
+        platform_url=platform_url, prefix=url_path_join(prefix, ""),
+        assessments_dir=assessments_dir,
+        template_path=str(Path(__file__).parent / "templates"),
         cookie_secret=os.urandom(32),
     )
 
@@ -116,6 +184,7 @@ async def main() -> None:
         assessments.sandbox_name(settings["unix"]["user_prefix"]),
         cfg["grading_workers"],
         settings["database"]["platform_url"],
+        str(cfg["dir"]),
     )
     listen(app, os.environ["JUPYTERHUB_SERVICE_URL"])  # bodies capped before they are read
     await asyncio.Event().wait()

@@ -60,7 +60,7 @@ def test_mapping_is_valid(course, assignment):
     if assignment == "tugas-tertulis":
         assert 1 <= len(mapping) <= 2
     else:
-        assert 6 <= len(mapping) <= 8
+        assert 6 <= len(mapping) <= 12  # at least 3 items per claimed level (issue 12)
 
 
 @pytest.mark.parametrize("course", COURSES)
@@ -185,5 +185,6 @@ def test_a_code_hr_adds_to_the_dictionary_can_be_mapped_at_once(tmp_path):
     csv_file = tmp_path / "kompetensi.csv"
     csv_file.write_text("kode,nama,jenis,deskripsi\nT.ARSIP,Kearsipan,teknis,\n", encoding="utf-8")
     import_competencies(url, csv_file)
-    assert mapping_errors(dst, known_codes(url)) == []
+    # accepted at once (one item of T.ARSIP would still fail the evidence rule: test_mapping_evidence.py)
+    assert load_mapping(dst, known_codes(url))["tes_jawaban_1"][0] == "T.ARSIP"
     assert validate_module(module, known_codes(url))[1] == []
