@@ -10,9 +10,10 @@ complaints followed up weeks late); DPMPTSP is good (IKM grade A, every complain
 Everything is in 2026-S1, the only period with IKM data, so ``hr/evaluasi`` shows it by
 default (planhr: the latest period with IKM data).
 
-Full-page screenshots of the upload page, the evaluation page and the follow-up page are
-kept in :data:`ARTEFACTS` (the hub's root, where conftest puts a failed test's screenshot,
-is removed with the hub).
+Full-page screenshots of the upload page (after the imports, and after the refused file),
+the evaluation page (before and after accepting) and the follow-up page are kept in
+:data:`ARTEFACTS` (``$ASN_TEST_ARTEFACTS``, default ``/tmp/asn-browser-artefacts``): the
+hub's root, where conftest puts a failed test's screenshot, is removed with the hub.
 """
 
 from __future__ import annotations
@@ -136,7 +137,7 @@ def test_hr_imports_the_public_voice_and_downloads_the_plan(page, hub, tmp_path)
 
     result = upload(page, "pengaduan", complaints_csv(tmp_path / "lapor-2026.csv"))
     assert "berhasil" in result.get_attribute("class")
-    assert "7 laporan (7 ditambahkan" in result.inner_text()
+    assert "7 laporan (7 baru, 0 diperbarui, 0 tetap)" in result.inner_text()
     assert f"dari 2 unit ({WEAK}, {GOOD})" in result.inner_text()
     screenshot(page, "hr-evaluasi-impor-berhasil.png")
 
@@ -170,6 +171,9 @@ def test_hr_imports_the_public_voice_and_downloads_the_plan(page, hub, tmp_path)
     assert f"Rencana diterima oleh {hr.username}" in accepted
     assert f"3 penugasan modul untuk periode {TARGET}" in accepted  # one learner, 3 modules
     assert page.locator(f"#terima-{WEAK}").count() == 0
+    stored = page.locator("#tabel-rencana tbody").inner_text()
+    assert f"{UNITS[WEAK]} ({WEAK})" in stored and "Diterima" in stored
+    screenshot(page, "hr-evaluasi-diterima.png")
 
     with page.expect_download() as info:
         page.click("#unduh-rencana")
@@ -212,8 +216,27 @@ def test_a_bad_ikm_file_is_refused_with_its_row_and_column(page, hub, tmp_path):
     assert "gagal" in result.get_attribute("class")
     errors = page.locator("#kesalahan-ikm li").all_inner_texts()
     assert len(errors) == 1
-    assert "ikm-salah.csv: baris 4, kolom 'Perilaku Pelaksana'" in errors[0]
+    # the import names columns as the platform's readers do, in lower case
+    assert "ikm-salah.csv: baris 4, kolom 'perilaku pelaksana'" in errors[0].lower()
     assert "'7' di luar 1-4" in errors[0]
     assert "tidak ada baris yang diimpor" in page.locator("#impor-ikm").inner_text()
     screenshot(page, "hr-evaluasi-impor-gagal.png")
     assert ranking(page, hub) == before
+
+
+def test_a_learner_posting_the_upload_form_is_refused(page, hub, tmp_path):
+    """A browser form's caller is known only once its body is read (HrOnlyPage): the
+    learner's own login cookie and _xsrf get past the hub's checks, then the role check
+    refuses the upload."""
+    learner = hub.by_role("learner")[0]
+    log_in(page, hub, learner.username, learner.password)
+    page.wait_for_url("**/user/**", timeout=120_000)
+    page.goto(hub.url + SERVICE)  # the service's log-in sets its _xsrf cookie
+    xsrf = next(c["value"] for c in page.context.cookies()
+                if c["name"] == "_xsrf" and c["path"].startswith(SERVICE.rstrip("/")))
+    response = page.request.post(
+        f"{hub.url}{SERVICE}hr/evaluasi/impor/ikm",
+        multipart={"_xsrf": xsrf, "berkas": {"name": "ikm.csv", "mimeType": "text/csv",
+                                             "buffer": ikm_csv(tmp_path / "ikm.csv").read_bytes()}})
+    assert response.status == 403
+    assert "hanya untuk SDM (BKPSDM) dan admin" in response.text()  # the role, not the _xsrf

@@ -152,7 +152,7 @@ def start_hub(settings: dict, root: Path) -> Hub:
                 service = f"{hub.url}/services/{settings.get('service', {}).get('name', 'kompetensi')}/api/health"
                 if requests.get(service, timeout=2).status_code == 200:
                     return hub
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # a loaded machine answers late
             pass
         time.sleep(0.5)
     stop_hub(hub)
