@@ -47,8 +47,11 @@ POSITION_TYPES = (
 
 # Employment status and the yearly JP rule of each (the numbers are settings defaults).
 STATUSES = ("PNS", "PPPK")
-JP_TARGET_PNS = 20  # at least (PP 17/2020 art. 203)
+JP_TARGET_PNS = 20  # at least (PP 11/2017 as amended by PP 17/2020, Pasal 203 ayat (4))
 JP_CEILING_PPPK = 24  # at most (PP 49/2018 Pasal 40 ayat (1)): not a target
+# Statuses whose yearly JP number is a ceiling ("paling lama"): over it is flagged, under it
+# is never a shortfall. Every other status has a minimum ("paling sedikit").
+JP_CEILING_STATUSES = ("PPPK",)
 MINUTES_PER_JP = 45
 
 # A competency level L is mastered when the learner's share of the points of the items of

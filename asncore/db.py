@@ -393,3 +393,26 @@ class ModuleAssignment(Base):
         ForeignKey("development_plans.id", ondelete="SET NULL"), nullable=True, index=True)
     assigned_by: Mapped[str] = mapped_column(String(64))
     assigned_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+# --- Certificates (issue 12)
+
+
+class Certificate(Base):
+    """The e-certificate of one platform module credit (``jp_ledger`` row with ``source_ref``
+    ``modul:<id>``), as it was issued: the name, NIP, title, JP and date printed on it.
+    ``number`` is public (QR code, verification page) and random (asncore.certificates).
+    Valid while the credit is in the ledger; "dicabut" (revoked) once it is not."""
+
+    __tablename__ = "certificates"
+    __table_args__ = (UniqueConstraint("username", "source_ref"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str] = mapped_column(String(32), unique=True)
+    username: Mapped[str] = mapped_column(String(64), index=True)
+    source_ref: Mapped[str] = mapped_column(String(120))  # "modul:<id>", as in jp_ledger
+    name: Mapped[str] = mapped_column(String(200))
+    nip: Mapped[str] = mapped_column(String(18))
+    module_title: Mapped[str] = mapped_column(String(200))
+    jp: Mapped[float] = mapped_column(Float)
+    completed_on: Mapped[dt.date] = mapped_column(Date)  # the credit's end date (WIT)
+    issued_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

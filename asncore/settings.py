@@ -139,10 +139,13 @@ class Unix(Section):
 
 class Learning(Section):
     jp_target_pns: Annotated[float, Field(gt=0)] = Field(
-        JP_TARGET_PNS, description="Yearly JP a PNS must reach (PP 17/2020: at least 20)."
+        JP_TARGET_PNS, description="Yearly JP a PNS has the right to, at least (PP 11/2017 as "
+        "amended by PP 17/2020, Pasal 203 ayat (4): 20). Reports show a shortfall below it."
     )
     jp_target_pppk: Annotated[float, Field(gt=0)] = Field(
-        JP_CEILING_PPPK, description="Yearly JP of a PPPK (PP 49/2018: at most 24)."
+        JP_CEILING_PPPK, description="Yearly CEILING of a PPPK's JP, despite the key's name "
+        "(PP 49/2018 Pasal 40 ayat (1): paling lama 24 per contract year). Reports flag JP "
+        "over it and never call fewer a shortfall."
     )
     minutes_per_jp: PositiveInt = MINUTES_PER_JP
     courses_dir: NonEmpty = Field(
@@ -158,6 +161,30 @@ class Learning(Section):
         0.6,
         description="A module's JP is credited only when its post-test (the assessment course "
         "with the module's id, kind 'post') is graded at or above this share of its points.",
+    )
+
+
+ORIGIN = r"^(https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?)?$"  # scheme://host[:port], or empty
+
+
+class Certificates(Section):
+    """E-certificates of completed modules (issue 12; asncore/certificates.py)."""
+
+    header: Annotated[list[NonEmpty], Field(min_length=1, max_length=3)] = Field(
+        ["Pemerintah Kota Ambon",
+         "Badan Kepegawaian dan Pengembangan Sumber Daya Manusia"],
+        description="Lines at the top of the certificate (printed in capitals).",
+    )
+    issuer: NonEmpty = Field(
+        "BKPSDM Kota Ambon", description="The issuing body, printed under the date."
+    )
+    place: NonEmpty = Field("Ambon", description="Place printed before the date.")
+    public_origin: Annotated[str, Field(pattern=ORIGIN)] = Field(
+        "",
+        description="Scheme and host people reach the hub at (e.g. https://belajar.ambon.go.id), "
+        "printed before the verification path (<hub base_url>services/<service>/verifikasi/"
+        "<nomor>) in the certificate's URL and QR code. Empty: the path alone, which a phone "
+        "scanning the QR code cannot open: set it on a server.",
     )
 
 
@@ -295,6 +322,7 @@ class Settings(Section):
     accounts: Accounts = Field(default_factory=Accounts)
     unix: Unix = Field(default_factory=Unix)
     learning: Learning = Field(default_factory=Learning)
+    certificates: Certificates = Field(default_factory=Certificates)
     assessments: Assessments = Field(default_factory=Assessments)
     reports: Reports = Field(default_factory=Reports)
     evaluation: Evaluation = Field(default_factory=Evaluation)

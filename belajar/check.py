@@ -1,6 +1,9 @@
-"""Check a course module folder: module.yaml, its notebooks, and (optionally) run them.
+"""Check a course module folder: module.yaml, its notebooks, (optionally) run them, and,
+once all that passes, its time claims: ``jp`` and the lessons' ``minutes`` against the
+minutes estimated from what the lessons hold (:mod:`belajar.duration` has the rule).
 
-Every check appends a message "file: where: what is wrong"; an empty list means OK.
+Every check appends a message "file: where: what is wrong"; an empty list means OK. The
+OK line of each module gives its estimate, its claim and the JP the estimate supports.
 """
 
 import os
@@ -13,6 +16,8 @@ import nbformat
 
 from asncore.events import declared_exercises
 from asncore.modules import MODULE_FILE, validate_module
+
+from . import duration
 
 CELL_TIMEOUT_S = 120
 KERNEL_NAME = "python3"
@@ -31,7 +36,23 @@ def listed_lessons(data) -> list[tuple[int, dict]]:
             and "/" not in lesson["notebook"] and "\\" not in lesson["notebook"]]
 
 
-def check_module(folder, execute: bool = True) -> list[str]:
+def configured_minutes_per_jp() -> int:
+    """``learning.minutes_per_jp`` of the platform settings (45 by default)."""
+    from asncore.settings import load
+
+    return int(load()["learning"]["minutes_per_jp"])
+
+
+def lesson_estimates(folder: Path, data: dict) -> dict[str, duration.LessonEstimate]:
+    """Lesson id -> the estimate of its notebook, for a module that passed its checks."""
+    return {lesson["id"]: duration.estimate_lesson(
+                nbformat.read(folder / lesson["notebook"], as_version=4).cells)
+            for lesson in data["lessons"]}
+
+
+def check_module(folder, execute: bool = True, minutes_per_jp: int | None = None) -> list[str]:
+    """Every problem of the module folder; the time claims are compared only once
+    everything else passes (``minutes_per_jp`` default: the settings')."""
     folder = Path(folder)
     data, errors = validate_module(folder)
     if data is None:
@@ -51,6 +72,10 @@ def check_module(folder, execute: bool = True) -> list[str]:
         if path.name not in listed:
             errors.append(f"{path}: notebook tidak tercantum di lessons pada {MODULE_FILE}; "
                           "tambahkan ke daftar atau hapus file ini")
+    if not errors:
+        per_jp = minutes_per_jp or configured_minutes_per_jp()
+        errors += duration.claim_problems(data, lesson_estimates(folder, data), str(source),
+                                          per_jp)
     return errors
 
 
@@ -147,8 +172,9 @@ def run(paths, check_all: bool, execute: bool, out=None) -> int:
             return 1
         folders += module_folders(path) if check_all else [path]
     total_errors = 0
+    per_jp = configured_minutes_per_jp() if folders else None
     for folder in folders:
-        errors = check_module(folder, execute=execute)
+        errors = check_module(folder, execute=execute, minutes_per_jp=per_jp)
         total_errors += len(errors)
         if errors:
             print(f"GAGAL {folder} ({len(errors)} kesalahan)", file=out)
@@ -156,7 +182,9 @@ def run(paths, check_all: bool, execute: bool, out=None) -> int:
                 print(f"  - {error}", file=out)
         else:
             ran = "notebook dijalankan" if execute else "notebook tidak dijalankan"
-            print(f"OK    {folder} ({ran})", file=out)
+            data, _ = validate_module(folder)
+            time = duration.summary(lesson_estimates(folder, data), float(data["jp"]), per_jp)
+            print(f"OK    {folder} ({ran}) · {time}", file=out)
     if not folders:
         print("Tidak ada folder modul untuk diperiksa.", file=out)
         return 0

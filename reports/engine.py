@@ -41,16 +41,36 @@ Counted items (for levels)
     (employee, course) without any post-test item: the pre-test is the baseline until a
     post-test exists.
 
-Level of an employee on a competency
-    Group the counted items by item level L (1..5). The mastery of L is
-    sum(score) / sum(max_score), and L is mastered when its mastery reaches
-    ``mastery_thresholds[L-1]`` (default 0.70, 0.70, 0.75, 0.75, 0.80; compared with a
-    1e-9 tolerance for rounding). The level reached is the highest L that has items such
-    that every level at or below L that has items is mastered. Levels without items
-    neither block nor grant. If the lowest level with items is not mastered the level
-    is 0 ("di bawah level 1"). Without counted items the level is missing (no evidence)
-    and items, score and max_score are 0. The levels table has one row for every selected
-    employee and every competency of the dictionary, missing levels included.
+Level of an employee on a competency (an indication, from knowledge tests)
+    The level is what the platform's graded items indicate, not a competency assessment
+    in the sense of PermenPANRB 38/2017 (which needs assessment-centre or workplace
+    evidence); reports call it "indikasi level, berbasis tes pengetahuan". Group the
+    counted items by item level L (1..5). For each L with items:
+
+    - n_L items, of which r_L are task items (kind "task": the written task a trainer
+      scores with a rubric) and s_L are *slips* (items scored below their max_score);
+      share_L = sum(score) / sum(max_score).
+    - L is **backed** when n_L >= ``min_items`` (default 3) or r_L >= 1: a level claimed
+      on one or two test items is not claimed at all.
+    - L is **mastered** when it is backed and either share_L reaches
+      ``mastery_thresholds[L-1]`` (default 0.70, 0.70, 0.75, 0.75, 0.80; compared with a
+      1e-9 tolerance for rounding), or n_L >= ``min_items`` and s_L <= 1. So one slip
+      never decides a level: with three one-point items at a level, two right is enough.
+
+    The level reached is the highest backed L that is mastered such that every backed
+    level below it is mastered too. Levels that are not backed neither block nor grant:
+    one wrong answer on a lone level-1 item no longer drops a learner with a mastered
+    level-3 task to 0. The level is 0 when the lowest backed level is not mastered
+    ("di bawah level terendah yang diuji").
+
+    ``evidence`` says which case a row is: "dinilai" (a level 0..5), "bukti belum cukup"
+    (counted items, but no backed level: no level is shown), "belum dinilai" (no counted
+    items: no level is shown, never 0). ``level_items`` is the number of items behind the
+    level: those of item level L for a level L >= 1, those of the lowest backed level for
+    level 0, 0 without a level; ``level_rubric`` how many of them are task items.
+    ``items``, ``score`` and ``max_score`` sum every counted item of the competency. The
+    levels table has one row for every selected employee and every competency of the
+    dictionary, missing levels included.
 
 Required level and gap
     For each competency, a required-level row for the employee's (position type,
@@ -60,10 +80,20 @@ Required level and gap
 
 JP compliance (for the report year)
     Ledger rows whose year is the report year. jp_platform sums kind "platform",
-    jp_external kind "external", jp_total both. The target comes from ``jp_targets`` by
-    status (default PNS 20, PPPK 24; an unknown status gets the PNS target).
-    shortfall = max(0, target - total); compliant when total >= target. Employees
-    without ledger rows get zeros (and are not compliant unless the target is 0).
+    jp_external kind "external", jp_total both. ``target`` is the yearly JP of the
+    employee's status from ``jp_targets`` (default PNS 20, PPPK 24; an unknown status
+    gets the PNS number), and ``rule`` says what it is:
+
+    - "minimum" (every status but PPPK): PNS have the right to at least 20 JP a year
+      (PP 11/2017 as amended by PP 17/2020, Pasal 203 ayat (4)). shortfall =
+      max(0, target - total), excess = 0, compliant when total >= target.
+    - "ceiling" (PPPK, :data:`asncore.constants.JP_CEILING_STATUSES`): competency
+      development of a PPPK is *paling lama* 24 JP per contract year (PP 49/2018 Pasal 40
+      ayat (1)), a maximum, never a target. shortfall = 0 always (fewer JP is no
+      shortfall), excess = max(0, total - target), compliant when total <= target.
+
+    Employees without ledger rows get zeros (a PNS is then not compliant unless the
+    target is 0; a PPPK is).
 
 Pre/post gain (per employee and course with pre- and/or post-test items)
     pre_pct = 100 * sum(score) / sum(max_score) over the course's pre-test items,
@@ -114,7 +144,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from asncore.constants import JP_CEILING_PPPK, JP_TARGET_PNS, LEVELS, MASTERY_THRESHOLDS
+from asncore.constants import (
+    JP_CEILING_PPPK,
+    JP_CEILING_STATUSES,
+    JP_TARGET_PNS,
+    LEVELS,
+    MASTERY_THRESHOLDS,
+)
 from asncore.units import ancestries, find_cycle
 from reports import frames
 from reports.schema import FrameError, empty, require, validate
@@ -127,6 +163,13 @@ LEVEL_NUMBERS = LEVELS
 DISTRIBUTION_LEVELS = (0, *LEVELS)
 PERIODS = ("year", "quarter")
 TOLERANCE = 1e-9  # mastery is compared with its threshold up to rounding
+MIN_ITEMS_PER_LEVEL = 3  # items that back a level without a trainer-scored task item
+
+EVIDENCE_ASSESSED = "dinilai"
+EVIDENCE_TOO_FEW = "bukti belum cukup"
+EVIDENCE_NONE = "belum dinilai"
+JP_MINIMUM = "minimum"
+JP_CEILING = "ceiling"
 
 STATUS_COMPLETE = "lengkap"
 STATUS_PERFECT_PRE = "pre-test sempurna"
@@ -157,6 +200,7 @@ class ReportConfig:
     year: int
     mastery_thresholds: tuple[float, ...] = MASTERY_THRESHOLDS
     jp_targets: Mapping[str, float] = field(default_factory=_default_jp_targets)
+    min_items: int = MIN_ITEMS_PER_LEVEL
     unit: str | None = None
     period: str = "year"
     include_inactive: bool = False
@@ -173,6 +217,9 @@ class ReportConfig:
             raise ValueError(
                 "jp_targets: the PNS target is required (it is also the target of other statuses)"
             )
+        if isinstance(self.min_items, bool) or not isinstance(self.min_items, int) \
+                or self.min_items < 1:
+            raise ValueError(f"min_items: need a whole number >= 1, got {self.min_items!r}")
         if self.period not in PERIODS:
             raise ValueError(f"period: expected one of {PERIODS}, got {self.period!r}")
         object.__setattr__(self, "year", int(self.year))
@@ -181,7 +228,8 @@ class ReportConfig:
 
     def __hash__(self):  # usable as a cache key despite the jp_targets dict
         targets = tuple(sorted(self.jp_targets.items()))
-        fields = (self.year, self.mastery_thresholds, targets, self.unit, self.period)
+        fields = (self.year, self.mastery_thresholds, targets, self.min_items, self.unit,
+                  self.period)
         return hash((*fields, self.include_inactive))
 
 
@@ -420,7 +468,8 @@ def until_year_end(items: pd.DataFrame, year: int) -> pd.DataFrame:
 def evidence(items: pd.DataFrame, grid: Grid) -> pd.DataFrame:
     """The selected employees' scorable items (max_score above 0), with row positions
     ``employee`` and ``competency_pos`` (-1 outside the dictionary), ``sitting`` (one
-    number per employee and course) and the flags ``is_pre`` and ``is_post``."""
+    number per employee and course) and the flags ``is_pre``, ``is_post``, ``is_task``
+    (a trainer-scored task item) and ``is_slip`` (scored below its max_score)."""
     employee = grid.usernames.get_indexer(items["username"])
     scorable = (employee >= 0) & (items["max_score"] > 0).to_numpy()
     kept = items.loc[scorable, list(EVIDENCE_COLUMNS)].reset_index(drop=True)
@@ -433,6 +482,8 @@ def evidence(items: pd.DataFrame, grid: Grid) -> pd.DataFrame:
         sitting=employee * max(len(courses), 1) + course,
         is_pre=kept["kind"].isin(["pre"]).to_numpy(bool),
         is_post=kept["kind"].isin(["post"]).to_numpy(bool),
+        is_task=kept["kind"].isin(["task"]).to_numpy(bool),
+        is_slip=(kept["score"] < kept["max_score"] - TOLERANCE).to_numpy(bool),
     )
 
 
@@ -445,21 +496,45 @@ def counted_items(items: pd.DataFrame) -> pd.DataFrame:
 # ---- levels -----------------------------------------------------------------------------
 
 
-def achieved_levels(
-    score: np.ndarray, max_score: np.ndarray, count: np.ndarray, thresholds: tuple[float, ...]
-) -> np.ndarray:
-    """The level of each row of (rows x 5) sums per item level; NaN for rows without items."""
-    has_items = count > 0
+SUM_KEYS = ("score", "max_score", "n", "slips", "tasks")  # per (row, item level)
+
+
+@dataclass(frozen=True)
+class Levels:
+    """The level rule's result per row: ``level`` (NaN: no backed level), and the item
+    level that decided it (``decided``, 0-based; -1 without a level)."""
+
+    level: np.ndarray
+    decided: np.ndarray
+
+    def at_decided(self, per_level: np.ndarray) -> np.ndarray:
+        """``per_level`` (rows x 5) at each row's deciding item level, 0 where none."""
+        rows = np.arange(len(self.decided))
+        picked = per_level[rows, np.maximum(self.decided, 0)]
+        return np.where(self.decided >= 0, picked, 0)
+
+
+def achieved_levels(sums: Mapping[str, np.ndarray], thresholds: tuple[float, ...],
+                    min_items: int = MIN_ITEMS_PER_LEVEL) -> Levels:
+    """The level rule of the module docstring on (rows x 5) sums per item level
+    (:data:`SUM_KEYS`)."""
+    count, tasks = sums["n"], sums["tasks"]
+    backed = (count >= min_items) | (tasks > 0)
     # score / max_score >= threshold, without dividing (max_score > 0 wherever there are items)
-    mastered = score >= (np.asarray(thresholds) - TOLERANCE) * max_score
-    unbroken = np.logical_and.accumulate(~has_items | mastered, axis=1)
-    reached = ((has_items & unbroken) * np.asarray(LEVEL_NUMBERS)).max(axis=1).astype("float64")
-    reached[~has_items.any(axis=1)] = np.nan
-    return reached
+    reaches = sums["score"] >= (np.asarray(thresholds) - TOLERANCE) * sums["max_score"]
+    one_slip = (count >= min_items) & (sums["slips"] <= 1)
+    mastered = backed & (reaches | one_slip)
+    unbroken = np.logical_and.accumulate(~backed | mastered, axis=1)
+    reached = ((mastered & unbroken) * np.asarray(LEVEL_NUMBERS)).max(axis=1)
+    any_backed = backed.any(axis=1)
+    lowest_backed = np.argmax(backed, axis=1)
+    decided = np.where(reached > 0, reached - 1, np.where(any_backed, lowest_backed, -1))
+    return Levels(np.where(any_backed, reached, np.nan), decided)
 
 
 def sums_per_item_level(items: pd.DataFrame, grid: Grid) -> dict[str, np.ndarray]:
-    """(LEVELS rows x 5) sums of score, max_score and item count ("n") per item level."""
+    """(LEVELS rows x 5) sums per item level: score, max_score, item count ("n"), slips and
+    task items."""
     rows = items[items["competency_pos"] >= 0]
     cell = grid.cell(rows["employee"], rows["competency_pos"]).to_numpy()
     slot = cell * len(LEVEL_NUMBERS) + rows["item_level"].to_numpy() - 1
@@ -472,6 +547,8 @@ def sums_per_item_level(items: pd.DataFrame, grid: Grid) -> dict[str, np.ndarray
         "score": per_slot(rows["score"]),
         "max_score": per_slot(rows["max_score"]),
         "n": per_slot(),
+        "slips": per_slot(rows["is_slip"].astype("float64")),
+        "tasks": per_slot(rows["is_task"].astype("float64")),
     }
 
 
@@ -504,8 +581,12 @@ def levels_table(
 ) -> pd.DataFrame:
     """LEVELS: every selected employee x every competency of the dictionary, in grid order."""
     sums = sums_per_item_level(counted_items(items), grid)
-    level = achieved_levels(sums["score"], sums["max_score"], sums["n"], config.mastery_thresholds)
+    result = achieved_levels(sums, config.mastery_thresholds, config.min_items)
+    level = result.level
     required = required_per_cell(employees, required_levels, grid)
+    has_items = sums["n"].sum(axis=1) > 0
+    status = np.select([~np.isnan(level), has_items], [EVIDENCE_ASSESSED, EVIDENCE_TOO_FEW],
+                       EVIDENCE_NONE)
     return pd.DataFrame(
         {
             "username": grid.usernames.repeat(grid.n_competencies),
@@ -513,6 +594,9 @@ def levels_table(
             "level": pd.array(level, dtype="Int64"),
             "required": pd.array(required, dtype="Int64"),
             "gap": pd.array(level - required, dtype="Int64"),
+            "evidence": status,
+            "level_items": result.at_decided(sums["n"]).astype("int64"),
+            "level_rubric": result.at_decided(sums["tasks"]).astype("int64"),
             "items": sums["n"].sum(axis=1),
             "score": sums["score"].sum(axis=1),
             "max_score": sums["max_score"].sum(axis=1),
@@ -542,8 +626,12 @@ def jp_compliance(
     table["jp_total"] = table["jp_platform"] + table["jp_external"]
     target = table["status"].map(config.jp_targets).fillna(config.jp_targets["PNS"])
     table["target"] = target.astype("float64")
-    table["compliant"] = table["jp_total"] >= table["target"]
-    table["shortfall"] = (table["target"] - table["jp_total"]).clip(lower=0)
+    ceiling = table["status"].isin(JP_CEILING_STATUSES)
+    table["rule"] = np.where(ceiling, JP_CEILING, JP_MINIMUM)
+    above = table["jp_total"] - table["target"]
+    table["shortfall"] = (-above).clip(lower=0).where(~ceiling, 0.0)
+    table["excess"] = above.clip(lower=0).where(ceiling, 0.0)
+    table["compliant"] = (above >= 0).where(~ceiling, above <= 0).astype(bool)
     return table[list(frames.JP_COMPLIANCE)]
 
 
@@ -693,6 +781,8 @@ def _change_rows(rows: pd.DataFrame, grid: Grid, period: pd.Series, sign: int) -
             "score": sign * rows["score"],
             "max_score": sign * rows["max_score"],
             "n": sign,
+            "slips": sign * rows["is_slip"].astype("int64"),
+            "tasks": sign * rows["is_task"].astype("int64"),
         }
     )
 
@@ -710,7 +800,7 @@ def _evidence_changes(dated: pd.DataFrame, grid: Grid, first_period: int) -> pd.
 
 
 def _levels_at_changes(
-    changes: pd.DataFrame, n_periods: int, thresholds: tuple[float, ...]
+    changes: pd.DataFrame, n_periods: int, config: ReportConfig
 ) -> pd.DataFrame:
     """(cell, period, level, level_before) at every period where a LEVELS cell's evidence
     changes; the level comes from the cell's evidence accumulated up to that period."""
@@ -723,12 +813,12 @@ def _levels_at_changes(
     per_change = np.hstack(
         [
             np.bincount(slot, weights=changes[value], minlength=size).reshape(len(keys), -1)
-            for value in ("score", "max_score", "n")
+            for value in SUM_KEYS
         ]
     )
     running = pd.DataFrame(per_change).groupby(cell, sort=False).cumsum().to_numpy()
-    score, max_score, count = np.hsplit(running, 3)
-    level = achieved_levels(score, max_score, count, thresholds)
+    sums = dict(zip(SUM_KEYS, np.hsplit(running, len(SUM_KEYS))))
+    level = achieved_levels(sums, config.mastery_thresholds, config.min_items).level
     first_change = np.r_[True, cell[1:] != cell[:-1]]
     before = np.r_[np.nan, level[:-1]]
     before[first_change] = np.nan
@@ -745,7 +835,7 @@ def trends(items: pd.DataFrame, grid: Grid, config: ReportConfig) -> pd.DataFram
     first_period = int(dated["period"].min())
     n_periods = int(dated["period"].max()) - first_period + 1
     changes = _evidence_changes(dated, grid, first_period)
-    state = _levels_at_changes(changes, n_periods, config.mastery_thresholds)
+    state = _levels_at_changes(changes, n_periods, config)
     n_competencies = grid.n_competencies
     slot = state["period"] * n_competencies + state["cell"] % n_competencies
     level, before = state["level"].to_numpy(), state["level_before"].to_numpy()

@@ -82,10 +82,14 @@ JP_ENTRIES = {  # the JP ledger: platform modules and activities HR records
 LEVELS = {  # one row per (employee, competency) of the dictionary
     "username": ("str", False),
     "competency": ("str", False),
-    "level": ("int", True),  # 0..5; missing when the employee has no evidence
+    # 0..5, an indication from knowledge tests; missing without enough evidence (see evidence)
+    "level": ("int", True),
     "required": ("int", True),  # missing when the position requires nothing
     "gap": ("int", True),  # level - required
-    "items": ("int", False),
+    "evidence": ("str", False),  # dinilai | bukti belum cukup | belum dinilai
+    "level_items": ("int", False),  # items behind the level (0 without a level)
+    "level_rubric": ("int", False),  # of which task items a trainer scored with a rubric
+    "items": ("int", False),  # every counted item of the competency
     "score": ("float", False),
     "max_score": ("float", False),
 }
@@ -96,9 +100,11 @@ JP_COMPLIANCE = {  # one row per employee for the report year
     "jp_platform": ("float", False),
     "jp_external": ("float", False),
     "jp_total": ("float", False),
-    "target": ("float", False),  # 20 for PNS, 24 for PPPK (settings)
-    "shortfall": ("float", False),  # max(0, target - total)
-    "compliant": ("bool", False),
+    "rule": ("str", False),  # minimum (PNS: at least target) | ceiling (PPPK: at most target)
+    "target": ("float", False),  # the rule's JP: 20 for PNS, 24 for PPPK (settings)
+    "shortfall": ("float", False),  # minimum: max(0, target - total); ceiling: always 0
+    "excess": ("float", False),  # ceiling: max(0, total - target); minimum: always 0
+    "compliant": ("bool", False),  # minimum: total >= target; ceiling: total <= target
 }
 
 GAIN = {  # pre/post per employee and course

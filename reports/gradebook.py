@@ -36,6 +36,7 @@ from typing import BinaryIO, NamedTuple
 import numpy as np
 import pandas as pd
 
+from asncore.spreadsheet import clean_text, formula_text
 from grading.gradebook import read_export_tables
 from reports.frames import GRADEBOOK_SCORES
 from reports.render import atomic_path, inert_text, text_columns
@@ -249,15 +250,10 @@ def _cells(sheet, column: pd.Series) -> list:
     if pd.api.types.is_numeric_dtype(column.dtype) and not pd.api.types.is_bool_dtype(column.dtype):
         return [None if v != v else v for v in column.tolist()]
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 
-    values = [None if v is None or v != v else str(v) for v in column.tolist()]
+    values = [None if v is None or v != v else clean_text(str(v)) for v in column.tolist()]
     for i, value in enumerate(values):
-        if value is None:
-            continue
-        if ILLEGAL_CHARACTERS_RE.search(value):
-            values[i] = value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        if value.startswith("=") or value in ERROR_CODES:
+        if formula_text(value):
             values[i] = WriteOnlyCell(sheet, value)
             values[i].data_type = "s"
     return values

@@ -9,18 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from asncore import fileio
-from asncore.constants import LOCAL_TZ
+from asncore import fileio, spreadsheet
+from asncore.constants import JP_CEILING_STATUSES, LOCAL_TZ
 from asncore.units import ancestries, tree_order
 
-from .engine import Report
+from .engine import MIN_ITEMS_PER_LEVEL, Report
 
 TITLE = "Laporan Kompetensi ASN Pemerintah Kota Ambon"
 FILE_MODE = 0o640  # personal data (NIP, names): the owner and the HR service's group only
@@ -32,14 +31,24 @@ KIND_LABELS = {"managerial": "Manajerial", "sociocultural": "Sosial kultural",
                "technical": "Teknis"}
 JP_KIND_LABELS = {"platform": "Platform", "external": "Luar platform"}
 
+LEVEL_BASIS = "indikasi level, berbasis tes pengetahuan"
 LEVEL_RULE = (
-    "Level (0–5) per kompetensi dihitung dari butir penilaian yang dipetakan ke kompetensi dan "
-    "level (kompetensi.yaml). Penguasaan suatu level = jumlah skor / jumlah skor maksimum "
-    "butir level itu; level dikuasai bila penguasaannya mencapai ambang. Level dicapai = level "
-    "tertinggi yang dikuasai bersama semua level di bawahnya yang memiliki butir; 0 bila level "
-    "terendah yang dinilai belum dikuasai; kosong bila belum ada bukti penilaian. Butir "
-    "pre-test dihitung hanya selama belum ada post-test kursus yang sama."
+    "Level (0–5) di laporan ini adalah indikasi level, berbasis tes pengetahuan di platform "
+    "e-learning, bukan hasil penilaian kompetensi (asesmen) menurut PermenPANRB 38/2017. "
+    "Level dihitung dari butir penilaian yang dipetakan ke kompetensi dan level "
+    "(kompetensi.yaml). Suatu level punya bukti cukup bila didukung paling sedikit "
+    "{min_items} butir soal, atau 1 tugas tertulis yang dinilai pelatih dengan rubrik. Level "
+    "dikuasai bila jumlah skor / jumlah skor maksimum butir level itu mencapai ambang, atau "
+    "bila dari paling sedikit {min_items} butir hanya satu yang tidak bernilai penuh: satu "
+    "kekeliruan tidak menjatuhkan level. Level dicapai = level tertinggi yang dikuasai, dengan semua level "
+    "di bawahnya yang punya bukti cukup juga dikuasai; level dengan bukti kurang dari itu "
+    "tidak menaikkan dan tidak menurunkan level. 0 = level terendah yang diuji dengan bukti "
+    "cukup belum dikuasai. 'Belum dinilai' = belum ada butir; 'bukti belum cukup' = ada "
+    "butir, tetapi belum ada level dengan bukti cukup (tidak pernah ditulis 0). Kolom "
+    "'butir' = banyaknya butir di level itu yang mendukung angka level. Butir pre-test "
+    "dihitung hanya selama belum ada post-test kursus yang sama."
 )
+EVIDENCE_TEXT = {"belum dinilai": "belum dinilai", "bukti belum cukup": "bukti belum cukup"}
 GAP_RULE = (
     "Gap = level dicapai − level dibutuhkan jabatan. Negatif: di bawah kebutuhan jabatan; "
     "0 atau positif: memenuhi. Kosong bila belum dinilai atau jabatan tidak mensyaratkan "
@@ -47,16 +56,21 @@ GAP_RULE = (
 )
 JP_RULE = (
     "JP platform = modul e-learning yang diselesaikan di platform; JP luar = kegiatan "
-    "pengembangan kompetensi yang dicatat BKPSDM (dengan sertifikat). "
-    "Kekurangan = maks(0, target − total JP)."
+    "pengembangan kompetensi yang dicatat BKPSDM (dengan sertifikat). PNS: hak paling "
+    "sedikit 20 JP setahun (PP 11/2017 jo. PP 17/2020, Pasal 203 ayat (4)); kekurangan = "
+    "maks(0, batas − total JP). PPPK: pengembangan kompetensi paling lama 24 JP dalam "
+    "1 tahun masa perjanjian kerja (PP 49/2018 Pasal 40 ayat (1)): batas atas, bukan "
+    "target; JP di bawahnya bukan kekurangan, JP di atasnya ditandai 'melebihi batas'."
 )
+JP_RULE_LABELS = {"minimum": "paling sedikit", "ceiling": "paling lama"}
 GAIN_RULE = (
     "Skor pre-test dan post-test dalam persen. "
     "Gain ternormalisasi = (post − pre) / (100 − pre). "
     "Gain kelas (Hake) = (rata-rata post − rata-rata pre) / (100 − rata-rata pre), "
     "hanya peserta yang mengikuti keduanya."
 )
-EMPTY_RULE = "Belum ada data (belum dinilai, belum mengikuti, atau tidak disyaratkan)."
+EMPTY_RULE = ("Belum ada data (belum mengikuti, atau tidak disyaratkan). Level tanpa angka "
+              "ditulis 'belum dinilai' atau 'bukti belum cukup', tidak pernah 0.")
 
 
 # Renderers read only the engine's Report attributes (tests pass stand-ins with the same).
@@ -92,33 +106,10 @@ def spec_columns(frame: pd.DataFrame, spec: Mapping[str, tuple], name: str) -> p
 
 # ---- text a spreadsheet must not misread ----------------------------------------------
 
-# what XLSX cannot hold (openpyxl raises IllegalCharacterError): C0 controls but tab, LF, CR
-ILLEGAL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-# what a spreadsheet program reads as the start of a formula when it opens a CSV
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def clean_text(value: Any) -> Any:
-    """``value`` without the control characters XLSX cannot hold; non-strings unchanged."""
-    if isinstance(value, str) and ILLEGAL_CHARACTERS.search(value):
-        return ILLEGAL_CHARACTERS.sub("", value)
-    return value
-
-
-def inert_text(value: Any) -> Any:
-    """For CSV cells: :func:`clean_text`, then a leading ``'`` on text a spreadsheet would
-    run as a formula (``=``, ``+``, ``-``, ``@``, tab, CR: OWASP's CSV-injection rule), and
-    CR as LF (the writers end lines with LF, so they quote a field holding LF but not a
-    bare CR, which a reader would take for a new row). Numbers are not text here: a
-    negative gap stays ``-1``."""
-    value = clean_text(value)
-    if not isinstance(value, str):
-        return value
-    if value.startswith(FORMULA_START):
-        value = "'" + value
-    if "\r" in value:
-        value = value.replace("\r\n", "\n").replace("\r", "\n")
-    return value
+# one rule for every spreadsheet the platform writes (asncore.spreadsheet); the names stay
+# importable from here for the renderers
+ILLEGAL_CHARACTERS, FORMULA_START = spreadsheet.ILLEGAL_CHARACTERS, spreadsheet.FORMULA_START
+clean_text, inert_text = spreadsheet.clean_text, spreadsheet.inert_text
 
 
 def is_text(values: pd.Series) -> bool:
@@ -246,8 +237,26 @@ def thresholds_text(thresholds: Any) -> str:
 
 
 def jp_targets_text(targets: Mapping[str, float]) -> str:
-    listed = ", ".join(f"{k} {float(v):g} JP" for k, v in targets.items())
-    return f"Target JP per tahun: {listed} (dari pengaturan platform)."
+    """The yearly JP rule of each status, from the settings: a minimum or a ceiling."""
+    listed = ", ".join(
+        f"{status} {JP_RULE_LABELS[jp_rule(status)]} {float(jp):g} JP"
+        for status, jp in targets.items())
+    return f"JP per tahun: {listed} (dari pengaturan platform)."
+
+
+def jp_rule(status: str) -> str:
+    """``"ceiling"`` for the statuses whose yearly JP is a maximum (PPPK), else
+    ``"minimum"`` (as :func:`reports.engine.jp_compliance` decides)."""
+    return "ceiling" if status in JP_CEILING_STATUSES else "minimum"
+
+
+def level_text(level: Any, evidence: str | None = None) -> Any:
+    """A level as people read it: the number, or why there is none ("belum dinilai",
+    "bukti belum cukup"); never 0 for missing evidence."""
+    if level is not None and not (isinstance(level, float) and level != level) \
+            and level is not pd.NA:
+        return level
+    return EVIDENCE_TEXT.get(evidence or "", "belum dinilai")
 
 
 def reading_guide(report: ReportLike, generated_at: dt.datetime | str | None = None,
@@ -255,7 +264,8 @@ def reading_guide(report: ReportLike, generated_at: dt.datetime | str | None = N
     """``(topic, explanation)`` pairs telling HR what the report holds and how to read it.
     ``level_rule`` replaces the default explanation of how a level is set."""
     cfg = report.config
-    rule = " ".join(filter(None, [level_rule or LEVEL_RULE,
+    default_rule = LEVEL_RULE.format(min_items=getattr(cfg, "min_items", MIN_ITEMS_PER_LEVEL))
+    rule = " ".join(filter(None, [level_rule or default_rule,
                                   thresholds_text(getattr(cfg, "mastery_thresholds", None))]))
     inactive = "Termasuk" if getattr(cfg, "include_inactive", False) else "Tidak termasuk"
     return [
@@ -265,9 +275,10 @@ def reading_guide(report: ReportLike, generated_at: dt.datetime | str | None = N
         ("Unit", unit_filter_text(report)),
         ("Pegawai nonaktif", inactive),
         ("Dibuat pada", timestamp_text(generated_at)),
+        ("Indikasi level", f"Semua level di laporan ini: {LEVEL_BASIS}."),
         ("Level kompetensi", rule),
         ("Gap", GAP_RULE),
-        ("Target JP", jp_targets_text(cfg.jp_targets) + " " + JP_RULE),
+        ("JP per tahun", jp_targets_text(cfg.jp_targets) + " " + JP_RULE),
         ("Pre-test dan post-test", GAIN_RULE),
         ("Sel kosong atau –", EMPTY_RULE),
     ]

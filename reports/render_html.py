@@ -43,7 +43,7 @@ from .render import (
 TEMPLATES = Path(__file__).parent / "templates"
 RADAR_BG = "radar-bg"
 REPORT_RADAR_SIZE = 280
-LEVEL_KEYS = ("level", "required", "gap")
+LEVEL_KEYS = ("level", "required", "gap", "evidence", "level_items", "level_rubric", "items")
 ENTRY_KEYS = ("activity", "provider", "start_date", "end_date", "jp", "certificate_no", "kind")
 GAIN_KEYS = ("course", "pre_pct", "post_pct", "gain", "status")
 
@@ -151,8 +151,10 @@ def employee_profiles(report: ReportLike,
                 "total": j.get("jp_total", 0.0),
                 "platform": j.get("jp_platform", 0.0),
                 "external": j.get("jp_external", 0.0),
+                "rule": j.get("rule"),
                 "target": j.get("target"),
                 "shortfall": j.get("shortfall"),
+                "excess": j.get("excess"),
                 "compliant": j.get("compliant"),
                 "entries": [{k: r[k] for k in ENTRY_KEYS} for r in mine],
             },
@@ -171,29 +173,46 @@ def employee_profiles(report: ReportLike,
 
 def jp_bars(report: ReportLike) -> list[charts.Bar]:
     """Per unit (descendants rolled up; depth first, sub-units indented): the mean JP total
-    against the mean target, noting the share of employees meeting their target."""
+    of the employees with a yearly minimum (PNS) against their mean minimum, noting the
+    share meeting it and, when there are any, the employees over a ceiling (PPPK). Employees
+    under a ceiling have no target, so they are not averaged in."""
     people = report.jp.merge(report.employees[["username", "unit_code"]], on="username")
     if people.empty:
         return []
     chains = unit_ancestors(report.units)
     rolled = people.assign(_unit=people["unit_code"].map(lambda c: chains.get(c, []))).explode(
         "_unit")
-    agg = rolled.groupby("_unit").agg(n=("username", "size"), ok=("compliant", "sum"),
-                                      total=("jp_total", "mean"), target=("target", "mean"))
+    overall = people.assign(_unit="")
     names = dict(zip(report.units["code"], report.units["name"]))
     tree = unit_tree(report.units, getattr(report.config, "unit", None))
+    agg = _jp_groups(rolled)
     out = [_jp_bar(str(names[code]), agg.loc[code], depth)
-           for code, depth in tree if code in agg.index]
+           for code, depth in tree if code in agg.index and agg.loc[code, "n"] > 0]
     if not out:
-        overall = pd.Series({"n": len(people), "ok": people["compliant"].sum(),
-                             "total": people["jp_total"].mean(), "target": people["target"].mean()})
-        out = [_jp_bar("Semua pegawai", overall, 0)]
+        everyone = _jp_groups(overall).iloc[0]
+        out = [_jp_bar("Semua pegawai", everyone, 0)] if everyone["n"] > 0 else []
     return out
 
 
+def _jp_groups(rows: pd.DataFrame) -> pd.DataFrame:
+    """Per ``_unit``: n, ok, total and target over the minimum rows; over (ceiling rows)."""
+    minimum = rows["rule"] == "minimum"
+    frame = rows.assign(
+        _min=minimum,
+        _ok=minimum & rows["compliant"],
+        _over=~minimum & (rows["excess"] > 0),
+        _total=rows["jp_total"].where(minimum),
+        _target=rows["target"].where(minimum),
+    )
+    return frame.groupby("_unit").agg(n=("_min", "sum"), ok=("_ok", "sum"), over=("_over", "sum"),
+                                      total=("_total", "mean"), target=("_target", "mean"))
+
+
 def _jp_bar(label: str, row: pd.Series, depth: int) -> charts.Bar:
-    n, ok = int(row["n"]), int(row["ok"])
-    note = f"{charts.num(100 * ok / n)}% memenuhi ({ok}/{n})"
+    n, ok, over = int(row["n"]), int(row["ok"]), int(row["over"])
+    note = f"{charts.num(100 * ok / n)}% PNS memenuhi ({ok}/{n})"
+    if over:
+        note += f" · {over} PPPK melebihi batas"
     return charts.Bar(label, float(row["total"]), float(row["target"]), note, depth)
 
 
@@ -214,17 +233,24 @@ def unit_matrix(report: ReportLike, value: str = "mean_level") -> pd.DataFrame:
 
 
 def summary_figures(report: ReportLike) -> dict[str, Any]:
-    """The headline numbers: employees, employees assessed, JP compliance and mean JP."""
+    """The headline numbers: employees, employees assessed, mean JP and the JP rules: of
+    those with a yearly minimum (PNS) how many meet it (``jp_people``, ``jp_compliant``,
+    ``jp_pct``); of those with a ceiling (PPPK) how many are over it (``jp_ceiling_people``,
+    ``jp_over_ceiling``)."""
     jp = report.jp
-    n = len(jp)
-    ok = int(jp["compliant"].sum()) if n else 0
+    minimum = jp[jp["rule"] == "minimum"]
+    ceiling = jp[jp["rule"] == "ceiling"]
+    n = len(minimum)
+    ok = int(minimum["compliant"].sum()) if n else 0
     return {
         "employees": len(report.employees),
         "assessed": int(report.levels.dropna(subset=["level"])["username"].nunique()),
         "jp_people": n,
         "jp_compliant": ok,
         "jp_pct": 100 * ok / n if n else None,
-        "jp_mean": float(jp["jp_total"].mean()) if n else None,
+        "jp_ceiling_people": len(ceiling),
+        "jp_over_ceiling": int((ceiling["excess"] > 0).sum()),
+        "jp_mean": float(jp["jp_total"].mean()) if len(jp) else None,
     }
 
 
@@ -240,7 +266,8 @@ def render_report(report: ReportLike, *, generated_at: dt.datetime | str | None 
     trends = report.trends.pivot_table(index="period", columns="competency", values="mean_level",
                                        aggfunc="first", dropna=False)
     trends = trends.reindex(columns=[c for c in codes if c in trends.columns])
-    jp_title = "Rata-rata JP per pegawai terhadap target, per unit"
+    jp_title = "Rata-rata JP pegawai PNS terhadap batas minimal, per unit"
+    bars = jp_bars(report)
     return _env().get_template("report.html").render(
         title=TITLE,
         year=report.config.year,
@@ -248,7 +275,7 @@ def render_report(report: ReportLike, *, generated_at: dt.datetime | str | None 
         unit_filter=unit_filter_text(report),
         generated=timestamp_text(generated_at),
         figures=summary_figures(report),
-        jp_chart=Markup(charts.bars(jp_bars(report), title=jp_title)) if len(report.jp) else None,
+        jp_chart=Markup(charts.bars(bars, title=jp_title)) if bars else None,
         heatmap=Markup(charts.heatmap(matrix, labels=names)) if matrix.size else None,
         competencies=records(report.competencies),
         gain_summary=records(report.gain_summary),

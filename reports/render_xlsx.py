@@ -19,12 +19,14 @@ from pathlib import Path
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from asncore.spreadsheet import formula_text
+
 from .render import (
     JP_KIND_LABELS,
+    JP_RULE_LABELS,
     KIND_LABELS,
     ReportLike,
     atomic_path,
@@ -32,6 +34,7 @@ from .render import (
     competency_codes,
     competency_names,
     is_text,
+    level_text,
     now,
     reading_guide,
     rows,
@@ -93,8 +96,10 @@ def _people(report: ReportLike) -> pd.DataFrame:
 
 
 def profile_sheet(report: ReportLike) -> pd.DataFrame:
-    """One row per employee: identity, then ``<code> level``, ``<code> dibutuhkan``,
-    ``<code> gap`` for every competency of the dictionary (empty: no evidence)."""
+    """One row per employee: identity, then ``<code> indikasi level`` (the level, or
+    "belum dinilai" / "bukti belum cukup", never 0 for no evidence), ``<code> butir`` (the
+    items behind that level), ``<code> dibutuhkan`` and ``<code> gap`` for every competency
+    of the dictionary."""
     emp = sorted_employees(report.employees)
     out = pd.DataFrame({
         "NIP": emp["nip"].to_numpy(),
@@ -107,23 +112,34 @@ def profile_sheet(report: ReportLike) -> pd.DataFrame:
     })
     codes = competency_codes(report)
     levels = report.levels.loc[report.levels["competency"].isin(codes)]
+    fields = ["level", "evidence", "level_items", "required", "gap"]
     wide = (
-        levels.set_index(["username", "competency"])[["level", "required", "gap"]]
+        levels.set_index(["username", "competency"])[fields]
         .unstack("competency")
         .reindex(emp["username"].to_numpy())
     )
+
+    def values(field, code):
+        key = (field, code)
+        if key not in wide.columns:
+            return [None] * len(out)
+        return list(wide[key].to_numpy(dtype=object, na_value=None))
+
     columns = {}
     for code in codes:
-        for field, label in (("level", "level"), ("required", "dibutuhkan"), ("gap", "gap")):
-            key = (field, code)
-            present = key in wide.columns
-            columns[f"{code} {label}"] = (
-                wide[key].to_numpy(dtype=object, na_value=None) if present else [None] * len(out)
-            )
+        columns[f"{code} indikasi level"] = [
+            level_text(level, evidence)
+            for level, evidence in zip(values("level", code), values("evidence", code))]
+        columns[f"{code} butir"] = [n or 0 for n in values("level_items", code)]
+        columns[f"{code} dibutuhkan"] = values("required", code)
+        columns[f"{code} gap"] = values("gap", code)
     return pd.concat([out, pd.DataFrame(columns, index=out.index)], axis=1)
 
 
 def jp_sheet(report: ReportLike) -> pd.DataFrame:
+    """One row per employee: JP of the year against the rule of their status, a minimum
+    ("paling sedikit", PNS: a shortfall below it) or a ceiling ("paling lama", PPPK: an
+    excess above it, never a shortfall below it)."""
     jp = _people(report).merge(report.jp, on="username", how="inner").sort_values("_rank")
     return pd.DataFrame({
         "NIP": jp["NIP"],
@@ -133,9 +149,11 @@ def jp_sheet(report: ReportLike) -> pd.DataFrame:
         "JP platform": jp["jp_platform"].round(2),
         "JP luar": jp["jp_external"].round(2),
         "Total JP": jp["jp_total"].round(2),
-        "Target JP": jp["target"].round(2),
+        "Aturan JP": jp["rule"].map(lambda rule: JP_RULE_LABELS.get(rule, rule)),
+        "Batas JP": jp["target"].round(2),
         "Kekurangan JP": jp["shortfall"].round(2),
-        "Memenuhi": jp["compliant"].map(YES_NO),
+        "Kelebihan JP": jp["excess"].round(2),
+        "Sesuai aturan": jp["compliant"].map(YES_NO),
     })
 
 
@@ -274,9 +292,7 @@ def _width(values: pd.Series, header: str) -> float:
     return float(min(max(len(header), longest, MIN_WIDTH - 2) + 2, MAX_WIDTH))
 
 
-def _formula_text(value) -> bool:
-    """Text openpyxl would store as a formula (``=``) or an error code (``#N/A``)."""
-    return isinstance(value, str) and (value.startswith("=") or value in ERROR_CODES)
+_formula_text = formula_text  # text openpyxl would store as a formula or an error code
 
 
 def _has_formula_text(values: pd.Series) -> bool:

@@ -32,6 +32,7 @@ async def main() -> None:
         report_config(settings),
         settings["learning"],
         settings["evaluation"],
+        settings["certificates"],
     )
     listen(app, url)  # bodies capped before they are read (services.base.MAX_BODY)
     # JP completed by a post-test synced after the learner's last event (progress.py)

@@ -16,6 +16,7 @@ from reports.engine import ReportConfig
 
 from . import handlers, hr, planhr, voice, voicehr
 from . import evaluation_imports, followup
+from . import certificate_pages
 from .catalogue import load_catalogue
 from .progress import CreditRules, CreditSweeper
 from .reportcache import ReportCache
@@ -30,6 +31,7 @@ def make_app(
     config: ReportConfig | None = None,
     learning: dict | None = None,
     evaluation: dict | None = None,
+    certificates: dict | None = None,
 ) -> web.Application:
     """The service's Tornado app; ``config`` and ``learning`` (the settings' learning
     section: JP credit rules) default to the settings' defaults."""
@@ -77,6 +79,11 @@ def make_app(
         (r"api/hr/impor/(ikm|pengaduan|libur)", evaluation_imports.ImportApi),
         (r"hr/evaluasi/impor", evaluation_imports.ImportFormsPage),
         (r"hr/evaluasi/impor/(ikm|pengaduan|libur)", evaluation_imports.ImportPage),
+        # e-certificates (issue 12, point 6): PDF for the owner and HR; public verification
+        (r"sertifikat/([^/]{1,80})\.pdf", certificate_pages.CertificateDownload),
+        (r"hr/pegawai/sertifikat/([^/]{1,80})\.pdf", certificate_pages.CertificateDownload),
+        (r"verifikasi", certificate_pages.VerifyPage),
+        (r"verifikasi/([^/]{1,80})", certificate_pages.VerifyPage),
     ]
     return web.Application(
         [(url_path_join(prefix, pattern), handler) for pattern, handler in routes],
@@ -89,6 +96,7 @@ def make_app(
         credit_sweeper=CreditSweeper(sessions, catalogue, rules),
         jp_targets=dict(config.jp_targets),
         evaluation=dict(evaluation or DEFAULTS["evaluation"]),  # settings section
+        certificates=certificate_pages.certificate_settings(certificates, learning),
         template_path=str(Path(__file__).parent / "templates"),
         cookie_secret=os.urandom(32),
         # HubAuth itself checks xsrf on cookie-authenticated writes (JupyterHub >= 4.1);

@@ -20,7 +20,8 @@ The rule (issue 10; DESIGN §5 "Learning hours"). A module's JP is credited when
 The rule is checked when the learner's events arrive, when the learner reads their
 progress, and by :class:`CreditSweeper` after a post-test is synced (the service runs it
 every minute, and over everyone at start). The ledger's unique ``(username, source_ref)``
-keeps the credit single. A credit that migration 0003 took back (given under the old rule:
+keeps the credit single. A credit gets its e-certificate in the same transaction
+(``asncore.certificates``, issue 12). A credit that migration 0003 took back (given under the old rule:
 lesson events alone) is credited again with its original year and dates once the evidence
 is complete (``jp_credit_reviews``).
 
@@ -39,6 +40,7 @@ from sqlalchemy import case, exists, func, literal, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from asncore import certificates
 from asncore.constants import LOCAL_TZ
 from asncore.db import ItemScore, JpCreditReview, JpEntry, ProgressEvent, utcnow
 from asncore.events import validate_event
@@ -313,6 +315,7 @@ def credit_if_complete(
                 review.outcome, review.reviewed_at = "recredited", now
     except IntegrityError:  # a concurrent request credited it first
         return False
+    certificates.issue(db, username, ref, module.title, now)  # its e-certificate (issue 12)
     return True
 
 
@@ -385,6 +388,7 @@ def progress_summary(
     A module whose evidence is complete but not yet credited is credited here (the caller
     commits)."""
     modules = []
+    certificates.issue_missing(db, username, now)  # credits given before the roster had them
     for module in catalogue.values():
         found = evidence(db, username, module, rules)
         credited = _credited(db, username, module.id) or credit_if_complete(
@@ -412,6 +416,8 @@ def progress_summary(
                               else round(found.post_score, 3),
                               "pass_mark": rules.post_test_pass_mark},
                 "jp_credited": credited,
+                "certificate_no": certificates.number_for(db, username, module.id)
+                if credited else None,
                 "missing": [] if credited else found.missing(),
             }
         )

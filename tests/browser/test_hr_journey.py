@@ -30,7 +30,7 @@ def test_hr_filters_the_dashboard_and_downloads_the_workbook(page, hub):
     page.click("form.filters button[type=submit]")
     page.wait_for_url("**unit=DUKCAPIL**")
     assert int(page.locator("#jumlah-pegawai").inner_text()) == 2  # the demo's DUKCAPIL staff
-    assert "M.03 level" in page.locator("#pegawai thead").inner_text()
+    assert "M.03 indikasi level" in page.locator("#pegawai thead").inner_text()
 
     with page.expect_download() as info:
         page.click("#unduh a.primary")
@@ -38,7 +38,7 @@ def test_hr_filters_the_dashboard_and_downloads_the_workbook(page, hub):
     assert download.suggested_filename.startswith("laporan-") and download.suggested_filename.endswith("-DUKCAPIL.xlsx")
     workbook = openpyxl.load_workbook(io.BytesIO(open(download.path(), "rb").read()))
     header, *rows = list(workbook["Profil Kompetensi"].values)
-    assert len(rows) == 2 and "M.03 level" in header
+    assert len(rows) == 2 and "M.03 indikasi level" in header
 
     page.click("#pegawai tbody a >> nth=0")
     page.wait_for_url("**/hr/pegawai/**")

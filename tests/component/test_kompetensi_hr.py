@@ -72,6 +72,11 @@ async def test_hr_reads_a_profile_by_nip(service):
     profile = json.loads(r.body)
     assert profile["nip"] == nips[0]
     assert {c["code"] for c in profile["competencies"]} >= {"M.01", "M.08", "T.SPBE"}
+    # every level says how many items stand behind it; no evidence is never a 0
+    for c in profile["competencies"]:
+        assert c["evidence"] in ("dinilai", "bukti belum cukup", "belum dinilai")
+        assert (c["level"] is None) == (c["evidence"] != "dinilai")
+        assert c["level_items"] <= c["items"] and (c["level"] is not None or c["level_items"] == 0)
     # synthetic ledger: 3 JP per course taken plus external activities of 4, 8 or 16 JP
     entries = profile["jp"]["entries"]
     assert profile["jp"]["total"] == pytest.approx(sum(e["jp"] for e in entries))
@@ -95,8 +100,15 @@ async def test_jp_compliance_list_filters_by_status(service):
     short = json.loads((await get("api/hr/jp?status=belum")).body)
     met = json.loads((await get("api/hr/jp?status=memenuhi")).body)
     assert short["count"] + met["count"] == everyone["count"] > 0
-    assert all(e["jp_total"] < e["target"] for e in short["employees"])
-    assert all(e["jp_total"] >= e["target"] for e in met["employees"])
+    # PNS: at least the target; PPPK: at most the ceiling (PP 49/2018 Pasal 40 ayat (1))
+    for e in short["employees"]:
+        assert (e["jp_total"] < e["target"]) if e["rule"] == "minimum" else (e["jp_total"] > e["target"])
+    for e in met["employees"]:
+        assert (e["jp_total"] >= e["target"]) if e["rule"] == "minimum" else (e["jp_total"] <= e["target"])
+    pppk = [e for e in everyone["employees"] if e["status"] == "PPPK"]
+    assert pppk and all(e["rule"] == "ceiling" and e["shortfall"] == 0 for e in pppk)
+    # a PPPK under the ceiling is never listed as short of JP
+    assert any(e["status"] == "PPPK" and e["jp_total"] < e["target"] for e in met["employees"])
     assert (await get("api/hr/jp?status=apa")).code == 400
 
 
@@ -107,7 +119,8 @@ async def test_dashboard_filters_and_downloads(service):
     html = page.body.decode()
     assert "Dasbor Kompetensi" in html and "<svg" in html
     assert "hr/unduh/laporan.xlsx?tahun=" in html and "unit=OPD01" in html
-    assert "M.03 level" in html
+    assert "M.03 indikasi level" in html and "PNS memenuhi batas paling sedikit JP" in html
+    assert "Keterangan JP" in html and "PP 49/2018 Pasal 40 ayat (1)" in html
     xlsx = await get(f"hr/unduh/laporan.xlsx?tahun={YEAR}")
     assert xlsx.code == 200 and xlsx.headers["Content-Disposition"].endswith(f'laporan-{YEAR}.xlsx"')
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx.body))["Profil Kompetensi"]
@@ -117,6 +130,7 @@ async def test_dashboard_filters_and_downloads(service):
     assert (await get("hr/unduh/rahasia.csv")).code == 404
     printable = await get(f"hr/pegawai/{nips[1]}")
     assert printable.code == 200 and nips[1] in printable.body.decode()
+    assert "Butir pendukung" in printable.body.decode()
 
 
 async def test_learners_and_trainers_are_refused(service):

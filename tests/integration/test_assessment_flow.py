@@ -216,10 +216,12 @@ def hr_reads_the_levels(hub, token_for, right, wrong, trainer) -> None:
     sheet = openpyxl.load_workbook(io.BytesIO(download.content))["Profil Kompetensi"]
     header, *rows = list(sheet.values)
     by_nip = {row[header.index("NIP")]: dict(zip(header, row)) for row in rows}
-    # tes_jawaban_1 is a level-2 item of M.03; tulisan_1 (3 of 4 points) a level-3 item of M.05
-    assert by_nip[right.username]["M.03 level"] == 2
-    assert by_nip[wrong.username]["M.03 level"] == 0
-    assert by_nip[wrong.username]["M.05 level"] == 3
+    # tes_jawaban_1 is a level-2 item of M.03; tulisan_1 (3 of 4 points) a level-3 item of M.05;
+    # both are items of a task (kind "task"), each backing its level alone (reports.engine)
+    assert by_nip[right.username]["M.03 indikasi level"] == 2
+    assert by_nip[right.username]["M.03 butir"] == 1
+    assert by_nip[wrong.username]["M.03 indikasi level"] == 0
+    assert by_nip[wrong.username]["M.05 indikasi level"] == 3
     # demo roster: "wrong" is a Pengawas (requires level 2), so the gap is 0 - 2
     assert by_nip[wrong.username]["M.03 gap"] == -2
 

@@ -18,6 +18,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+import yaml
 from jupyterhub.services.auth import HubOAuthenticated
 from sqlalchemy import func, select
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError
@@ -27,20 +28,23 @@ from tornado.testing import bind_unused_port
 from asncore.db import ItemScore, JpEntry, ProgressEvent, session_factory
 from asncore.events import make_event
 from services.kompetensi.app import make_app
+from services.kompetensi.catalogue import notebook_exercises
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 PREFIX = "/services/kompetensi/"
 COURSES = Path(__file__).resolve().parents[2] / "courses"
-MODULE = "komunikasi-pelayanan"  # 3 JP, lessons of 30+30+30+30+25 minutes
-# The exercises its published notebooks declare, per lesson (read from the notebooks).
-EXERCISES = {
-    "01-mendengar-aktif": ["parafrase-akta", "urutan-mendengar", "cek-mendengar"],
-    "02-bahasa-mudah-dipahami": ["pilih-pengumuman", "jelas-atau-tidak", "tulis-ulang-pengumuman"],
-    "03-asertif-dan-empatik": ["gaya-tanggapan", "warga-kesal-benteng", "cek-asertif"],
-    "04-menyampaikan-kabar-buruk": ["langkah-kabar-buruk", "blangko-ktp-habis",
-                                    "pesan-penolakan-izin"],
-    "05-kanal-layanan": ["etika-kanal", "wa-malam", "cek-modul-komunikasi"],
-}
+MODULE = "komunikasi-pelayanan"
+# The module as published: its JP, its lessons' minutes and the exercises each notebook
+# declares (read from the files, so the attacks follow the lessons as they change).
+SPEC = yaml.safe_load((COURSES / MODULE / "module.yaml").read_text(encoding="utf-8"))
+MODULE_JP = float(SPEC["jp"])
+MODULE_MINUTES = sum(lesson["minutes"] for lesson in SPEC["lessons"])
+EXERCISES = {lesson["id"]: list(notebook_exercises(COURSES / MODULE / lesson["notebook"])[0])
+             for lesson in SPEC["lessons"]}
+N_EXERCISES = sum(map(len, EXERCISES.values()))
+# server minutes between the events of two lessons: the whole module then spans
+# (lessons - 1) x STEP, at least the 50 % of its minutes the credit rule asks
+STEP = max(20, -(-MODULE_MINUTES // (2 * (len(EXERCISES) - 1))))
 
 
 class Clock:
@@ -182,7 +186,7 @@ async def test_attack_no_passed_post_test_credits_no_jp(service):
         r = await call("api/me/events", user,
                        {"events": exercise_events(lesson, exercises) + lesson_events(MODULE, [lesson])})
         assert r.code == 200, r.body
-        clock.advance(20)
+        clock.advance(STEP)
     assert ledger(sessions, user) == []
     state = module_state(await progress(call, user))
     assert not state["jp_credited"] and state["missing"] == ["menunggu post-test"]
@@ -255,32 +259,34 @@ async def test_attack_malformed_progress_year_answers_400(service, year):
 
 
 async def test_honest_learner_gets_the_jp_exactly_once(service):
-    """Every exercise answered over 80 minutes of server time (>= 50% of 145), lessons
-    marked done, then the post-test graded at 80%: 3 JP, once."""
+    """Every exercise answered over (lessons - 1) x STEP minutes of server time (>= 50% of
+    the lessons' minutes), lessons marked done, then the post-test graded at 80%: the
+    module's JP, once."""
     call, sessions, clock, _app = service
     user = "peserta-jujur"
     for lesson, exercises in EXERCISES.items():
         r = await call("api/me/events", user,
                        {"events": exercise_events(lesson, exercises) + lesson_events(MODULE, [lesson])})
         assert r.code == 200 and json.loads(r.body)["jp_credited"] == []
-        clock.advance(20)
+        clock.advance(STEP)
     state = module_state(await progress(call, user))
     assert state["missing"] == ["menunggu post-test"]
-    assert state["study_minutes"] == pytest.approx(80.0)
+    assert state["study_minutes"] == pytest.approx(STEP * (len(EXERCISES) - 1))
+    assert state["study_minutes"] >= 0.5 * MODULE_MINUTES
     page = (await call("", user)).body.decode()  # the learner's page says the same
-    assert "menunggu post-test" in page and "15 / 15" in page
+    assert "menunggu post-test" in page and f"{N_EXERCISES} / {N_EXERCISES}" in page
 
     grade_post_test(sessions, user, 0.8)
     summary = await progress(call, user)
     state = module_state(summary)
     assert state["jp_credited"] and state["missing"] == []
-    assert summary["jp_year"] == 3.0
-    assert ledger(sessions, user) == [(f"modul:{MODULE}", 3.0)]
+    assert summary["jp_year"] == MODULE_JP
+    assert ledger(sessions, user) == [(f"modul:{MODULE}", MODULE_JP)]
     assert "JP sudah dicatat" in (await call("", user)).body.decode()
 
     # more events, a re-sync, another look: never a second credit
     clock.advance(5)
     r = await call("api/me/events", user, {"events": lesson_events(MODULE, EXERCISES)})
     assert r.code == 200 and json.loads(r.body)["jp_credited"] == []
-    assert (await progress(call, user))["jp_year"] == 3.0
-    assert ledger(sessions, user) == [(f"modul:{MODULE}", 3.0)]
+    assert (await progress(call, user))["jp_year"] == MODULE_JP
+    assert ledger(sessions, user) == [(f"modul:{MODULE}", MODULE_JP)]

@@ -14,7 +14,7 @@ from tests.support.lesson_module import GOOD_YAML, MODULE_ID, make_module, write
 def test_good_module_passes_without_execution(tmp_path):
     folder = make_module(tmp_path)
     assert check_module(folder, execute=False) == []
-    assert load_module(folder)["lessons"][0]["minutes"] == 30
+    assert load_module(folder)["lessons"][0]["minutes"] == 2
     assert load_module(folder / "module.yaml")["id"] == MODULE_ID
 
 

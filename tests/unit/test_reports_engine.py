@@ -33,6 +33,8 @@ def person(username, unit="U", position="Staf", position_type="Pelaksana", **fie
 
 
 def item(username, competency, level, score, max_score=10.0, kind="task", course="K1", at=None):
+    """One graded item; the default kind "task" is a trainer-scored (rubric) item, which
+    backs its level alone. Test items ("pre", "post") back a level only three at a time."""
     return {
         "username": username,
         "course": course,
@@ -90,6 +92,12 @@ def inputs(people, items=(), units=None, needs=(), ledger=(), history=()):
         item_scores=table(items, frames.ITEM_SCORES),
         jp_entries=table(ledger, frames.JP_ENTRIES),
     )
+
+
+def scored_items(username, competency, level, scores, kind="post", course="K1", at=None):
+    """One-point test items of one level, scored ``scores`` (e.g. [1, 1, 0])."""
+    return [{**item(username, competency, level, float(s), 1.0, kind, course, at),
+             "grade_id": f"{kind}-{level}-{k}"} for k, s in enumerate(scores)]
 
 
 def run(data, **config):
@@ -178,17 +186,72 @@ def test_thresholds_apply_per_level():
     assert level_of(run(data, mastery_thresholds=lenient_both), "a")["level"] == 2
 
 
+def test_one_slip_among_three_items_does_not_break_a_level():
+    items = [
+        *scored_items("a", "C1", 1, [1, 1, 0]),  # 2/3 = 0.67 < 0.70, but a single slip -> kept
+        *scored_items("a", "C1", 2, [1, 0, 1]),  # the same at level 2 -> level 2
+        *scored_items("b", "C1", 1, [1, 0, 0]),  # two slips and 1/3 < 0.70 -> level 0
+        *scored_items("c", "C1", 1, [1, 1, 1, 1, 0, 0]),  # 4/6 = 0.67 and two slips -> level 0
+        *scored_items("d", "C1", 1, [1, 1, 1, 1, 1, 1, 1, 0, 0, 0]),  # 7/10 = 0.70 -> level 1
+    ]
+    report = run(inputs([person(u) for u in "abcd"], items))
+    assert [level_of(report, u)["level"] for u in "abcd"] == [2, 0, 0, 1]
+    a = level_of(report, "a")
+    assert (a["evidence"], a["level_items"], a["level_rubric"], a["items"]) == ("dinilai", 3, 0, 6)
+
+
+def test_a_level_needs_three_items_or_a_rubric_task():
+    items = [
+        *scored_items("a", "C1", 2, [1, 1]),  # two test items at L2: not enough for any level
+        item("b", "C1", 3, 8),  # one task a trainer scored with a rubric, 0.8 >= 0.75 -> 3
+        *scored_items("c", "C1", 1, [1, 1]),  # two L1 items (not enough) ...
+        *scored_items("c", "C1", 2, [1, 1, 1]),  # ... three at L2 -> level 2 without L1
+    ]
+    report = run(inputs([person(u) for u in "abcd"], items))
+    a = plain(level_of(report, "a"))
+    assert (a["level"], a["evidence"], a["items"], a["level_items"]) == (
+        None, "bukti belum cukup", 2, 0)
+    b = level_of(report, "b")
+    assert (b["level"], b["level_items"], b["level_rubric"]) == (3, 1, 1)
+    assert (level_of(report, "c")["level"], level_of(report, "c")["level_items"]) == (2, 3)
+    d = plain(level_of(report, "d"))  # nothing at all: "belum dinilai", never 0
+    assert (d["level"], d["evidence"], d["items"], d["level_items"]) == (
+        None, "belum dinilai", 0, 0)
+
+
+def test_a_lone_wrong_item_below_does_not_undo_a_higher_level():
+    # the old rule (every level with items must be mastered) gave level 0 here
+    items = [
+        *scored_items("a", "C1", 1, [0]),  # one wrong L1 item: too few to block ...
+        item("a", "C1", 3, 9),  # ... a mastered level-3 task -> level 3
+        *scored_items("b", "C1", 1, [0, 0, 1]),  # three L1 items, failed: they block ...
+        item("b", "C1", 3, 9),  # ... so level 0, decided by the three L1 items
+    ]
+    report = run(inputs([person("a"), person("b")], items))
+    assert level_of(report, "a")["level"] == 3
+    b = level_of(report, "b")
+    assert (b["level"], b["level_items"], b["level_rubric"], b["items"]) == (0, 3, 0, 4)
+
+
+def test_min_items_comes_from_the_config():
+    data = inputs([person("a")], scored_items("a", "C1", 2, [1, 1]))
+    assert pd.isna(level_of(run(data), "a")["level"])
+    assert level_of(run(data, min_items=2), "a")["level"] == 2
+    with pytest.raises(ValueError, match="min_items"):
+        ReportConfig(year=YEAR, min_items=0)
+
+
 def test_pre_test_counts_only_until_a_post_test_exists():
     items = [
-        item("a", "C1", 1, 2, kind="pre", course="K1"),  # dropped: K1 has a post-test
-        item("a", "C1", 1, 9, kind="post", course="K1"),  # L1 9/10 -> level 1
-        item("a", "C2", 1, 8, kind="pre", course="K2"),  # counted: K2 has no post -> level 1
-        item("a", "C2", 2, 3, kind="task", course="K2"),  # L2 0.3 -> stays 1
+        *scored_items("a", "C1", 1, [0, 0, 0], kind="pre", course="K1"),  # dropped: K1 has a post
+        *scored_items("a", "C1", 1, [1, 1, 1], kind="post", course="K1"),  # L1 3/3 -> level 1
+        *scored_items("a", "C2", 1, [1, 1, 1], kind="pre", course="K2"),  # K2 has no post: counted
+        item("a", "C2", 2, 3, kind="task", course="K2"),  # L2 0.3, a rubric task -> stays 1
     ]
     report = run(inputs([person("a")], items))
     c1, c2 = level_of(report, "a", "C1"), level_of(report, "a", "C2")
-    assert (c1["level"], c1["items"], c1["score"]) == (1, 1, 9.0)
-    assert (c2["level"], c2["items"], c2["score"]) == (1, 2, 11.0)  # 8 + 3
+    assert (c1["level"], c1["items"], c1["score"]) == (1, 3, 3.0)
+    assert (c2["level"], c2["items"], c2["score"]) == (1, 4, 6.0)  # 1 + 1 + 1 + 3
 
 
 def test_position_row_overrides_the_position_type_row_per_competency():
@@ -231,6 +294,8 @@ def test_jp_sums_targets_and_year_filter():
     people = [
         person("pns"),
         person("pppk", status="PPPK"),
+        person("pppk-over", status="PPPK"),
+        person("pppk-none", status="PPPK"),
         person("cpns", status="CPNS"),
         person("none"),
     ]
@@ -239,15 +304,23 @@ def test_jp_sums_targets_and_year_filter():
         jp("pns", 10, "external"),  # 12 + 10 = 22 >= 20: compliant
         jp("pns", 30, "platform", year=YEAR - 1),  # another year: left out
         jp("pppk", 12, "platform"),
-        jp("pppk", 10, "external"),  # 22 < 24: shortfall 2
-        jp("cpns", 5.5, "external"),  # unknown status -> PNS target 20, shortfall 14.5
+        jp("pppk", 10, "external"),  # 22 <= ceiling 24: within it, no shortfall
+        jp("pppk-over", 20, "platform"),
+        jp("pppk-over", 10, "external"),  # 30 > 24: 6 over the ceiling, flagged
+        jp("cpns", 5.5, "external"),  # unknown status -> PNS minimum 20, shortfall 14.5
     ]
     rows = run(inputs(people, ledger=ledger)).jp.set_index("username")
-    columns = ["jp_platform", "jp_external", "jp_total", "target", "shortfall", "compliant"]
-    assert rows.loc["pns", columns].tolist() == [12.0, 10.0, 22.0, 20.0, 0.0, True]
-    assert rows.loc["pppk", columns].tolist() == [12.0, 10.0, 22.0, 24.0, 2.0, False]
-    assert rows.loc["cpns", columns].tolist() == [0.0, 5.5, 5.5, 20.0, 14.5, False]
-    assert rows.loc["none", columns].tolist() == [0.0, 0.0, 0.0, 20.0, 20.0, False]
+    columns = ["jp_platform", "jp_external", "jp_total", "rule", "target", "shortfall", "excess",
+               "compliant"]
+    assert rows.loc["pns", columns].tolist() == [12.0, 10.0, 22.0, "minimum", 20.0, 0.0, 0.0, True]
+    assert rows.loc["pppk", columns].tolist() == [12.0, 10.0, 22.0, "ceiling", 24.0, 0.0, 0.0, True]
+    assert rows.loc["pppk-over", columns].tolist() == [
+        20.0, 10.0, 30.0, "ceiling", 24.0, 0.0, 6.0, False]
+    # a PPPK without any JP is not short of anything: 24 is "paling lama", not a target
+    assert rows.loc["pppk-none", columns].tolist() == [
+        0.0, 0.0, 0.0, "ceiling", 24.0, 0.0, 0.0, True]
+    assert rows.loc["cpns", columns].tolist() == [0.0, 5.5, 5.5, "minimum", 20.0, 14.5, 0.0, False]
+    assert rows.loc["none", columns].tolist() == [0.0, 0.0, 0.0, "minimum", 20.0, 20.0, 0.0, False]
     assert set(rows["year"]) == {YEAR}
 
 
@@ -258,9 +331,11 @@ def test_jp_ledger_keeps_only_the_report_year():
 
 
 def test_jp_targets_come_from_the_config():
-    data = inputs([person("p", status="PPPK")], ledger=[jp("p", 22)])
-    row = run(data, jp_targets={"PNS": 20, "PPPK": 22}).jp.iloc[0]
-    assert (row["target"], row["shortfall"], row["compliant"]) == (22.0, 0.0, True)
+    data = inputs([person("p", status="PPPK"), person("q")], ledger=[jp("p", 22), jp("q", 22)])
+    rows = run(data, jp_targets={"PNS": 25, "PPPK": 21}).jp.set_index("username")
+    columns = ["target", "shortfall", "excess", "compliant"]
+    assert rows.loc["p", columns].tolist() == [21.0, 0.0, 1.0, False]  # 1 over the ceiling
+    assert rows.loc["q", columns].tolist() == [25.0, 3.0, 0.0, False]  # 3 short of the minimum
 
 
 # ---- gain -------------------------------------------------------------------------------
@@ -575,7 +650,8 @@ def test_validate_normalises_dtypes_and_keeps_extra_columns_last():
     assert ledger["start_date"].tolist() == [dt.date(2026, 1, 5)]
     assert str(ledger["year"].dtype) == "Int64"
     dtypes = [str(dtype) for dtype in empty(frames.LEVELS).dtypes]
-    assert dtypes == ["str", "str", "Int64", "Int64", "Int64", "Int64", "float64", "float64"]
+    assert dtypes == ["str", "str", "Int64", "Int64", "Int64", "str", "Int64", "Int64", "Int64",
+                      "float64", "float64"]
     flags = empty({"must": ("bool", False), "may": ("bool", True), "at": ("datetime", True)})
     assert [str(dtype) for dtype in flags.dtypes] == ["bool", "boolean", "datetime64[us]"]
 
@@ -602,17 +678,18 @@ def trend_items():
         item("a", "C1", 1, 8, at="2026-01-15"),  # a: Q1, L1 0.8 -> level 1
         item("a", "C1", 2, 4, at="2026-05-10"),  # a: Q2, L2 4/10 = 0.4 -> still level 1
         item("a", "C1", 2, 10, at="2026-08-01"),  # a: Q3, L2 14/20 = 0.7 -> level 2
-        item("b", "C1", 1, 5, kind="pre", at="2026-02-01"),  # b: Q1, pre 0.5 -> level 0
-        item("b", "C1", 1, 9, kind="post", at="2026-07-01"),  # b: Q3, post replaces pre -> 1
-        item("d", "C1", 1, 9, kind="post", at="2026-03-01"),  # d: Q1, post -> level 1
-        item("d", "C1", 1, 0, kind="pre", at="2026-04-01"),  # d: a pre after the post: never
+        *scored_items("b", "C1", 1, [1, 0, 0], kind="pre", at="2026-02-01"),  # b: Q1, 1/3 -> 0
+        *scored_items("b", "C1", 1, [1, 1, 1], kind="post", at="2026-07-01"),  # b: Q3, post -> 1
+        *scored_items("d", "C1", 1, [1, 1, 1], kind="post", at="2026-03-01"),  # d: Q1 -> level 1
+        *scored_items("d", "C1", 1, [0, 0, 0], kind="pre", at="2026-04-01"),  # d: pre after: never
+        *scored_items("f", "C1", 1, [1, 1], kind="post", at="2026-03-01"),  # f: 2 items: unassessed
         item("a", "C1", 3, 10, at="2027-01-05"),  # after the report year: not in trends
         item("a", "C2", 1, 10),  # no submitted_at: not in trends, but in levels
     ]
 
 
 def test_trends_are_cumulative_by_quarter():
-    report = run(inputs([person(u) for u in "abcd"], trend_items()), period="quarter")
+    report = run(inputs([person(u) for u in "abcdf"], trend_items()), period="quarter")
     c1 = report.trends[report.trends["competency"] == "C1"]
     assert c1["period"].tolist() == ["2025-Q4", "2026-Q1", "2026-Q2", "2026-Q3"]
     assert c1["assessed"].tolist() == [1, 4, 4, 4]
@@ -627,18 +704,18 @@ def test_trends_are_cumulative_by_quarter():
 
 def test_a_pre_test_leaves_the_trend_at_the_first_post_test():
     items = [
-        item("e", "C1", 1, 2, kind="pre", at="2026-01-10"),  # Q1: pre 0.2 -> level 0
-        item("e", "C1", 1, 8, kind="post", at="2026-04-10"),  # Q2: pre leaves, post 0.8 -> 1
-        item("e", "C1", 2, 8, kind="post", at="2026-07-10"),  # Q3: L2 0.8 -> level 2
+        *scored_items("e", "C1", 1, [0, 0, 1], kind="pre", at="2026-01-10"),  # Q1: 1/3 -> 0
+        *scored_items("e", "C1", 1, [1, 1, 0], kind="post", at="2026-04-10"),  # Q2: one slip -> 1
+        *scored_items("e", "C1", 2, [1, 1, 1], kind="post", at="2026-07-10"),  # Q3: L2 -> 2
     ]
     report = run(inputs([person("e")], items), period="quarter")
     c1 = report.trends[report.trends["competency"] == "C1"]
-    # had the pre stayed until the second post, Q2 would be (2 + 8) / 20 = 0.5 -> level 0
+    # had the pre stayed until the second post, Q2 would be 3/6 with 3 slips -> level 0
     assert c1["mean_level"].tolist() == [0.0, 1.0, 2.0]
 
 
 def test_trends_by_year():
-    report = run(inputs([person(u) for u in "abcd"], trend_items()))
+    report = run(inputs([person(u) for u in "abcdf"], trend_items()))
     c1 = report.trends[report.trends["competency"] == "C1"]
     assert c1["period"].tolist() == ["2025", "2026"]
     assert c1["assessed"].tolist() == [1, 4]
@@ -661,8 +738,9 @@ def test_profile_is_json_ready_and_complete():
         jp("a", 8, "external", activity="Diklat"),
     ]
     items = [
-        item("a", "C1", 1, 4, kind="pre"),  # pre 40%
-        item("a", "C1", 1, 7, kind="post"),  # post 70%: gain (70 - 40) / 60 = 0.5; level 1
+        *scored_items("a", "C1", 1, [1] * 4 + [0] * 6, kind="pre"),  # pre 40%
+        *scored_items("a", "C1", 1, [1] * 7 + [0] * 3, kind="post"),  # post 70%: gain
+        # (70 - 40) / 60 = 0.5; level 1 on 10 items (7/10 reaches 0.70)
     ]
     report = run(inputs([person("a"), person("b")], items, needs=NEEDS_C1_2, ledger=ledger))
     profile = employee_profile(report, "a")
@@ -670,11 +748,15 @@ def test_profile_is_json_ready_and_complete():
     identity = [profile[key] for key in ("username", "nip", "status", "year")]
     assert identity == ["a", "nip-a", "PNS", YEAR] and profile["unit"] == {"code": "U", "name": "Unit U"}
     assert profile["competencies"] == [
-        {"code": "C1", "name": "Kompetensi C1", "level": 1, "required": 2, "gap": -1},
-        {"code": "C2", "name": "Kompetensi C2", "level": None, "required": None, "gap": None},
+        {"code": "C1", "name": "Kompetensi C1", "level": 1, "required": 2, "gap": -1,
+         "evidence": "dinilai", "level_items": 10, "level_rubric": 0, "items": 10},
+        {"code": "C2", "name": "Kompetensi C2", "level": None, "required": None, "gap": None,
+         "evidence": "belum dinilai", "level_items": 0, "level_rubric": 0, "items": 0},
     ]
-    summary = {key: profile["jp"][key] for key in ("total", "platform", "external", "target", "compliant")}
-    assert summary == {"total": 24.0, "platform": 16.0, "external": 8.0, "target": 20.0, "compliant": True}
+    keys = ("total", "platform", "external", "rule", "target", "shortfall", "excess", "compliant")
+    summary = {key: profile["jp"][key] for key in keys}
+    assert summary == {"total": 24.0, "platform": 16.0, "external": 8.0, "rule": "minimum",
+                       "target": 20.0, "shortfall": 0.0, "excess": 0.0, "compliant": True}
     assert [(e["activity"], e["jp"]) for e in profile["jp"]["entries"]] == [("Diklat", 8.0), ("Modul SPBE", 16.0)]
     assert [m["title"] for m in profile["modules_completed"]] == ["Modul SPBE"]
     assert profile["gain"] == [

@@ -89,21 +89,23 @@ def report() -> SimpleNamespace:
         ("M.03", "Komunikasi", "managerial"),
         ("T.SPBE", "Sistem Pemerintahan Berbasis Elektronik", "technical"),
     ])
+    # level, required, gap, evidence, level_items, level_rubric, items, score, max_score
     levels = frame(frames.LEVELS, [
-        (ANA, "M.01", 3, 3, 0, 4, 7.0, 8.0),
-        (ANA, "M.03", 2, 3, -1, 4, 5.0, 8.0),
-        (ANA, "T.SPBE", None, 2, None, 0, 0.0, 0.0),
-        (BUDI, "M.01", 4, 3, 1, 5, 9.0, 10.0),
-        (BUDI, "M.03", 3, 3, 0, 4, 7.0, 8.0),
-        (BUDI, "T.SPBE", 5, None, None, 6, 12.0, 12.0),
-        (CITRA, "M.01", None, 4, None, 0, 0.0, 0.0),
-        (CITRA, "M.03", None, 4, None, 0, 0.0, 0.0),
-        (CITRA, "T.SPBE", None, 3, None, 0, 0.0, 0.0),
+        (ANA, "M.01", 3, 3, 0, "dinilai", 1, 1, 4, 7.0, 8.0),
+        (ANA, "M.03", 2, 3, -1, "dinilai", 3, 0, 4, 5.0, 8.0),
+        (ANA, "T.SPBE", None, 2, None, "bukti belum cukup", 0, 0, 2, 1.0, 2.0),
+        (BUDI, "M.01", 4, 3, 1, "dinilai", 3, 0, 5, 9.0, 10.0),
+        (BUDI, "M.03", 3, 3, 0, "dinilai", 1, 1, 4, 7.0, 8.0),
+        (BUDI, "T.SPBE", 5, None, None, "dinilai", 3, 0, 6, 12.0, 12.0),
+        (CITRA, "M.01", None, 4, None, "belum dinilai", 0, 0, 0, 0.0, 0.0),
+        (CITRA, "M.03", None, 4, None, "belum dinilai", 0, 0, 0, 0.0, 0.0),
+        (CITRA, "T.SPBE", None, 3, None, "belum dinilai", 0, 0, 0, 0.0, 0.0),
     ])
+    # Budi is a PPPK: 24 JP is his ceiling, so 6 JP is no shortfall
     jp = frame(frames.JP_COMPLIANCE, [
-        (ANA, 2026, 12.0, 10.0, 22.0, 20.0, 0.0, True),
-        (BUDI, 2026, 6.0, 0.0, 6.0, 24.0, 18.0, False),
-        (CITRA, 2026, 0.0, 0.0, 0.0, 20.0, 20.0, False),
+        (ANA, 2026, 12.0, 10.0, 22.0, "minimum", 20.0, 0.0, 0.0, True),
+        (BUDI, 2026, 6.0, 0.0, 6.0, "ceiling", 24.0, 0.0, 0.0, True),
+        (CITRA, 2026, 0.0, 0.0, 0.0, "minimum", 20.0, 20.0, 0.0, False),
     ])
     jp_entries = frame(frames.JP_ENTRIES, [
         (ANA, 2026, "Dasar SPBE", PLATFORM, 12.0, "e-government",
@@ -177,12 +179,17 @@ def test_xlsx_profile_holds_levels_and_gaps_per_competency(workbook):
     rows = by_nip(sheet_rows(ws))
     ana = rows[ANA]
     assert (ana["Nama"], ana["Unit"], ana["Jenis jabatan"]) == (ANA_NAME, DINKES, "Pelaksana")
-    assert (ana["M.03 level"], ana["M.03 dibutuhkan"], ana["M.03 gap"]) == (2, 3, -1)
-    assert ana["T.SPBE level"] is None and ana["T.SPBE dibutuhkan"] == 2
-    assert rows[BUDI]["T.SPBE level"] == 5 and rows[BUDI]["T.SPBE gap"] is None
+    assert (ana["M.03 indikasi level"], ana["M.03 butir"], ana["M.03 dibutuhkan"],
+            ana["M.03 gap"]) == (2, 3, 3, -1)
+    # no level is never 0: the reason is written instead
+    assert (ana["T.SPBE indikasi level"], ana["T.SPBE butir"]) == ("bukti belum cukup", 0)
+    assert ana["T.SPBE dibutuhkan"] == 2
+    assert rows[CITRA]["M.01 indikasi level"] == "belum dinilai"
+    assert rows[BUDI]["T.SPBE indikasi level"] == 5 and rows[BUDI]["T.SPBE gap"] is None
     headers = [c.value for c in ws[1]]
     assert headers[:5] == ["NIP", "Nama", "Unit", "Jabatan", "Jenis jabatan"]
-    assert headers.index("M.01 level") < headers.index("M.03 level") < headers.index("T.SPBE gap")
+    assert headers.index("M.01 indikasi level") < headers.index("M.01 butir") \
+        < headers.index("M.03 indikasi level") < headers.index("T.SPBE gap")
     assert ws["A1"].font.b and ws.freeze_panes == "C2"
     assert ws.column_dimensions["B"].width >= len(ANA_NAME)
     # by unit name, then name
@@ -190,14 +197,26 @@ def test_xlsx_profile_holds_levels_and_gaps_per_competency(workbook):
     assert nips == [ANA, CITRA, BUDI]
 
 
-def test_xlsx_jp_sheet_says_who_meets_the_target(workbook):
+def test_xlsx_jp_sheet_says_who_meets_the_rule(workbook):
     ws = workbook["JP"]
     rows = by_nip(sheet_rows(ws))
-    assert rows[ANA]["Total JP"] == 22 and rows[ANA]["Memenuhi"] == "Ya"
+    ana = rows[ANA]
+    assert (ana["Total JP"], ana["Aturan JP"], ana["Batas JP"], ana["Sesuai aturan"]) == (
+        22, "paling sedikit", 20, "Ya")
+    assert (rows[CITRA]["Kekurangan JP"], rows[CITRA]["Sesuai aturan"]) == (20, "Tidak")
+    # a PPPK under the ceiling: no shortfall, within the rule
     budi = rows[BUDI]
-    assert budi["Memenuhi"] == "Tidak"
-    assert (budi["Target JP"], budi["Kekurangan JP"], budi["Status"]) == (24, 18, "PPPK")
-    assert ws.freeze_panes == "C2" and ws["J1"].value == "Memenuhi" and ws["J1"].font.b
+    assert (budi["Aturan JP"], budi["Batas JP"], budi["Kekurangan JP"], budi["Kelebihan JP"],
+            budi["Sesuai aturan"], budi["Status"]) == ("paling lama", 24, 0, 0, "Ya", "PPPK")
+    assert ws.freeze_panes == "C2" and ws["L1"].value == "Sesuai aturan" and ws["L1"].font.b
+
+
+def test_xlsx_jp_sheet_flags_a_pppk_over_the_ceiling(report, stamp, tmp_path):
+    over = report.jp["username"] == BUDI
+    report.jp.loc[over, ["jp_external", "jp_total", "excess", "compliant"]] = [22.0, 28.0, 4.0, False]
+    rows = by_nip(sheet_rows(load_workbook(write_xlsx(report, tmp_path / "a.xlsx"))["JP"]))
+    assert (rows[BUDI]["Kelebihan JP"], rows[BUDI]["Kekurangan JP"],
+            rows[BUDI]["Sesuai aturan"]) == (4, 0, "Tidak")
 
 
 def test_xlsx_ledger_has_certificate_and_real_dates(workbook):
@@ -250,7 +269,10 @@ def test_xlsx_reading_guide(report, stamp, tmp_path):
     assert guide["Dibuat pada"] == "14 Mei 2026 pukul 10.30 WIT"
     assert guide["Level kompetensi"].startswith("Aturan level khusus uji.")
     assert "level 3: ≥ 75%; level 4: ≥ 75%; level 5: ≥ 80%." in guide["Level kompetensi"]
-    assert "PNS 20 JP, PPPK 24 JP" in guide["Target JP"]
+    assert "PNS paling sedikit 20 JP, PPPK paling lama 24 JP" in guide["JP per tahun"]
+    assert "PP 49/2018 Pasal 40 ayat (1)" in guide["JP per tahun"]
+    assert "bukan target" in guide["JP per tahun"]
+    assert guide["Indikasi level"].endswith("indikasi level, berbasis tes pengetahuan.")
     assert "(post − pre) / (100 − pre)" in guide["Pre-test dan post-test"]
     assert "level dibutuhkan" in guide["Gap"]
     assert [c.value for c in ws["D"]][:2] == ["Kode kompetensi", "M.01"]  # the dictionary
@@ -290,8 +312,11 @@ def test_csvs_round_trip_with_frame_columns(report, tmp_path):
         expected = typed(getattr(report, attribute), spec)
         pd.testing.assert_frame_equal(typed(back, spec), expected, obj=name)
     text = written["levels.csv"].read_text(encoding="utf-8")
-    assert text.splitlines()[0] == "username,competency,level,required,gap,items,score,max_score"
-    assert f"{ANA},T.SPBE,,2,,0,0.0,0.0" in text
+    assert text.splitlines()[0] == ("username,competency,level,required,gap,evidence,"
+                                    "level_items,level_rubric,items,score,max_score")
+    assert f"{ANA},T.SPBE,,2,,bukti belum cukup,0,0,2,1.0,2.0" in text
+    jp_text = written["jp.csv"].read_text(encoding="utf-8")
+    assert f"{BUDI},2026,6.0,0.0,6.0,ceiling,24.0,0.0,0.0,True" in jp_text
     assert f"{ANA},2026,Pelatihan Pelayanan Publik," in written["jp_ledger.csv"].read_text()
 
 
@@ -336,13 +361,19 @@ def test_html_report_names_the_unit_filter(report, stamp):
     assert f'id="unit-filter">{DINKES} (DINKES) beserta sub-unitnya<' in html
 
 
-def test_jp_bars_roll_units_up(report):
+def test_jp_bars_roll_units_up_over_pns_minimums_only(report):
     items = {b.label: b for b in jp_bars(report)}
-    assert list(items) == ["Pemerintah Kota Ambon", DINKES, KOMINFO]
+    # Budi (PPPK, Kominfo) has a ceiling, not a target: he is not averaged, and Kominfo,
+    # with no PNS, has no bar
+    assert list(items) == ["Pemerintah Kota Ambon", DINKES]
     city = items["Pemerintah Kota Ambon"]
-    assert (city.value, city.target, city.indent) == (pytest.approx(28 / 3), 64 / 3, 0)
-    assert city.note == "33,3% memenuhi (1/3)"
+    assert (city.value, city.target, city.indent) == (11, 20, 0)  # (22 + 0) / 2 against 20
+    assert city.note == "50% PNS memenuhi (1/2)"
     assert (items[DINKES].value, items[DINKES].indent) == (11, 1)
+    over = report.jp["username"] == BUDI
+    report.jp.loc[over, ["jp_total", "excess", "compliant"]] = [30.0, 6.0, False]
+    city = jp_bars(report)[0]
+    assert city.note == "50% PNS memenuhi (1/2) · 1 PPPK melebihi batas"
 
 
 def test_renderers_leave_the_report_unchanged(report, stamp, tmp_path):
@@ -383,6 +414,34 @@ def test_employee_page_from_report(report, stamp):
             "14 Mei 2026 pukul 10.30 WIT") in html
     assert "6 April 2026 – 7 April 2026" in html and "<td>Luar platform</td>" in html
     assert "<script" not in html.lower() and not EXTERNAL.search(html)
+
+
+def test_employee_page_labels_levels_as_indications_with_their_items(report, stamp):
+    profiles = {p["nip"]: p for p in employee_profiles(report, stamp)}
+    ana = render_employee(profiles[ANA])
+    assert "Indikasi level" in ana and "berbasis tes pengetahuan" in ana
+    assert "3 butir soal" in ana  # M.03 level 2 rests on three items
+    assert "1 tugas dinilai dengan rubrik" in ana  # M.01 level 3 on one rubric-scored task
+    assert "bukti belum cukup" in ana and "2 butir, belum cukup" in ana  # T.SPBE
+    citra = render_employee(profiles[CITRA])
+    assert citra.count("belum dinilai") == 3  # no evidence is never shown as 0
+    assert profiles[ANA]["competencies"][1] == {
+        "code": "M.03", "name": "Komunikasi", "level": 2, "required": 3, "gap": -1,
+        "evidence": "dinilai", "level_items": 3, "level_rubric": 0, "items": 4}
+
+
+def test_a_pppk_sees_a_ceiling_not_a_target(report, stamp):
+    budi = next(p for p in employee_profiles(report, stamp) if p["nip"] == BUDI)
+    assert (budi["jp"]["rule"], budi["jp"]["shortfall"], budi["jp"]["excess"]) == ("ceiling", 0.0, 0.0)
+    html = render_employee(budi)
+    assert "batas paling lama 24 JP per tahun masa perjanjian kerja" in html
+    assert "dalam batas" in html and "kurang" not in html.split('id="jp"')[1]
+    assert "Total JP dan batas paling lama (PPPK)" in html
+    budi["jp"].update(total=30.0, excess=6.0, compliant=False)
+    assert "melebihi batas 6 JP" in render_employee(budi)
+    summary = render_report(report, generated_at=stamp)
+    assert "JP 6 (maks. 24)" in summary and "PPPK melebihi batas JP<strong>0 dari 1<" in summary
+    assert "PNS memenuhi batas paling sedikit JP<strong>1 dari 2<" in summary
 
 
 def test_employee_page_from_a_service_profile():
