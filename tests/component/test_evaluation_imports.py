@@ -7,7 +7,7 @@ The city and its training are described in tests/support/evaluation_city.py; the
 figures of examples/pengaduan-contoh.csv are hand-computed in
 tests/component/test_complaints_import.py. Expected follow-up (semester rows):
 
-- DINKES (with PKM-RIJALI): 2025-S2 IKM 50.00 D; 2026-S1 6 reports (4 of 6 verified and 2 of
+- DINKES (with PKM-CONTOH-A): 2025-S2 IKM 50.00 D; 2026-S1 6 reports (4 of 6 verified and 2 of
   6 followed up in time, backlog 4), 7 employees of whom 6 finished a module, 6 x 3 + 8 = 26
   JP, gain (5 x 30 + 40) / 6 = 31.67 points from 6 people; 2026-S2 IKM 75.00 C, backlog 4.
   First training 2026-S1: IKM 50.00 -> 75.00 (+25).

@@ -8,7 +8,10 @@ tests/support/voice_service.py); the database, catalogue, report cache and Torna
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+import yaml
 from jupyterhub.services.auth import HubOAuthenticated
 
 from asncore.db import NeedsAssessment, NeedsRating, ReactionSurvey
@@ -29,6 +32,7 @@ from tests.support.voice_service import (
 )
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
+REPO = Path(__file__).resolve().parents[2]
 DUKCAPIL = [u for u in LEARNERS if u not in YAN]
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
@@ -62,7 +66,8 @@ async def test_a_survey_answer_is_stored_once_per_learner_and_module(service):
     mine = await service.json(f"api/me/survei/{MODULE}", me)
     assert (mine["relevance"], mine["clarity"], mine["usefulness"]) == (5, 4, 3)
     assert mine["improvement"] == "Lebih banyak contoh." and mine["year"] == YEAR
-    assert mine["title"] == "Komunikasi Pelayanan Publik" and mine["module_version"] == 1
+    declared = yaml.safe_load((REPO / "courses" / MODULE / "module.yaml").read_text())["version"]
+    assert mine["title"] == "Komunikasi Pelayanan Publik" and mine["module_version"] == declared
 
     await service.call(f"api/me/survei/{MODULE}", me, "PUT", answer(2, 2, 2))  # answered again
     await service.call(f"api/me/survei/{OTHER_MODULE}", me, "PUT", answer(3, 3, 3))

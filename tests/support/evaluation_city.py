@@ -6,12 +6,12 @@ The hub's OAuth is replaced by :func:`tests.support.service_auth.fake_hub_user`
 real ``courses/``, the report cache and Tornado are real.
 
 The city: the units of ``examples/unit.csv``; six learners in Dinas Kesehatan (DINKES) and
-one in its Puskesmas Rijali (PKM-RIJALI), three in Dukcapil; a trainer, an HR officer and
+one in its Puskesmas Contoh A (PKM-CONTOH-A), three in Dukcapil; a trainer, an HR officer and
 an admin. Training (2026, first semester):
 
-- DINKES 1-5 and PKM-RIJALI 7 finish a platform module (3 JP, 20 March); DINKES 1 also has
+- DINKES 1-5 and PKM-CONTOH-A 7 finish a platform module (3 JP, 20 March); DINKES 1 also has
   an external activity (8 JP, 1 May). Their pre-test is 4/10 (February), their post-test
-  7/10 (20 March), PKM-RIJALI 7's post-test 8/10;
+  7/10 (20 March), PKM-CONTOH-A 7's post-test 8/10;
 - DUKCAPIL 8 finishes a module on 2 April; DUKCAPIL 8 and 9 go from 5/10 to 6/10.
 """
 
@@ -52,7 +52,7 @@ def nip(serial: int) -> str:
 
 PEOPLE = {  # username -> (unit, role)
     **{nip(i): ("DINKES", "learner") for i in range(1, 7)},
-    nip(7): ("PKM-RIJALI", "learner"),
+    nip(7): ("PKM-CONTOH-A", "learner"),
     **{nip(i): ("DUKCAPIL", "learner") for i in range(8, 11)},
     "pelatih": ("BKPSDM", "trainer"),
     "sdm": ("BKPSDM", "hr"),
