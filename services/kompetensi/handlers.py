@@ -8,7 +8,7 @@ import json
 from sqlalchemy import select
 from tornado import web
 
-from asncore.constants import HR_ROLES, LOCAL_TZ
+from asncore.constants import HR_ROLES, JP_CEILING_STATUSES, LOCAL_TZ
 from asncore.db import Employee, Unit, utcnow
 
 from ..base import JsonApiHandler, ServiceHandler, parse_year
@@ -71,6 +71,10 @@ class BaseHandler(ServiceHandler):
                                        self.credit_rules, now)
             db.commit()
             mark_assigned(db, name, summary)  # modules HR assigned (issue 11): "Ditugaskan"
+        # PNS: jp_target is a yearly minimum; PPPK: a ceiling (PP 49/2018 Pasal 40(1)), and
+        # jp_remaining is the room left under it, never a shortfall
+        status = employee.status if employee else "PNS"
+        summary["jp_rule"] = "ceiling" if status in JP_CEILING_STATUSES else "minimum"
         return summary
 
 
