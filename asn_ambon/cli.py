@@ -11,6 +11,9 @@ the top layer: nothing imports it). Exit codes follow :mod:`asncore.commands`.
     asn-ambon reports build ...                      HR's report files (reports)
     asn-ambon ikm [hitung|import] FILE               public satisfaction survey (reports)
     asn-ambon pengaduan import|ringkasan ...         SP4N-LAPOR! complaints (reports)
+    asn-ambon demo isi [--tahun Y] [--seed N]        a demo year for the demo roster
+                                                     (services.kompetensi: it credits JP
+                                                     as the service does)
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from asnhub import commands as hub_commands
 from belajar import commands as module_commands
 from grading import cli as grading_cli
 from reports import cli as reports_cli
+from services.kompetensi import democommand
 
 main = main_for(
     "asn-ambon",
@@ -32,6 +36,7 @@ main = main_for(
     module_commands.add_commands,
     grading_cli.add_commands,
     reports_cli.add_commands,
+    democommand.add_commands,
 )
 
 if __name__ == "__main__":

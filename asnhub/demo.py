@@ -33,6 +33,16 @@ PEOPLE = [
      "PNS", "learner", "19950607", "202003", "2", "005"),
     ("Fransina Manuhutu", "KEL-BENTENG", "Pengadministrasi Umum", "Pelaksana", "IX",
      "PPPK", "learner", "", "", "", ""),
+    # four more at the kelurahan: with Fransina, five Pelaksana in one unit, the smallest
+    # group HR's aggregates show (evaluation.min_group_size); `asn-ambon demo isi` uses them
+    ("Agustina Sopacua", "KEL-BENTENG", "Pengadministrasi Kependudukan", "Pelaksana", "II/b",
+     "PNS", "learner", "19960815", "202103", "2", "010"),
+    ("Hendrik Leiwakabessy", "KEL-BENTENG", "Pengolah Data", "Pelaksana", "II/c",
+     "PNS", "learner", "19920309", "201803", "1", "011"),
+    ("Rahma Marasabessy", "KEL-BENTENG", "Pengadministrasi Perkantoran", "Pelaksana", "II/a",
+     "PNS", "learner", "19980121", "202203", "2", "012"),
+    ("Samuel Huwae", "KEL-BENTENG", "Pengadministrasi Umum", "Pelaksana", "V",
+     "PPPK", "learner", "", "", "", ""),
     ("Ronald Sahetapy", "BKPSDM", "Widyaiswara Ahli Muda", "Fungsional", "III/c",
      "PNS", "trainer", "19870902", "201203", "1", "007"),
     ("Nur Aini Tuasikal", "BKPSDM", "Analis SDM Aparatur", "Fungsional", "III/b",
@@ -41,7 +51,8 @@ PEOPLE = [
      "PNS", "admin", "19930225", "201903", "1", "009"),
 ]
 
-PPPK_NIPS = {"Fransina Manuhutu": "198811232024212006"}
+PPPK_NIPS = {"Fransina Manuhutu": "198811232024212006",
+             "Samuel Huwae": "199407152024211013"}
 
 
 # the demo trainer teaches every course; learners take all courses (empty = all)
