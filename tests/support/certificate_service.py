@@ -18,13 +18,14 @@ import json
 from pathlib import Path
 
 from sqlalchemy import create_engine, insert, inspect, text
-from tornado.httpclient import AsyncHTTPClient, HTTPClientError
+from tornado.httpclient import AsyncHTTPClient
 from tornado.httpserver import HTTPServer
 from tornado.testing import bind_unused_port
 
 from asncore.db import Employee, ItemScore, Unit, session_factory
 from asncore.events import make_event
 from services.kompetensi.app import make_app
+from tests.support.service_auth import call_service
 
 PREFIX = "/services/kompetensi/"
 FIXTURE_COURSES = Path(__file__).resolve().parents[1] / "fixtures" / "courses"
@@ -115,19 +116,8 @@ class Service:
                    body=None, headers: dict | None = None):
         """``path`` under the service's prefix; ``as_user`` a name of :data:`PEOPLE` (or
         any learner name), None for nobody logged in."""
-        all_headers = {"X-Test-User": user(as_user)} if as_user else {}
-        all_headers.update(headers or {})
-        if body is not None and not isinstance(body, (bytes, str)):
-            body = json.dumps(body)
-        if method in ("POST", "PUT", "PATCH") and body is None:
-            body = b""
-        try:
-            return await self.client.fetch(
-                f"http://127.0.0.1:{self.port}{PREFIX}{path}", method=method, body=body,
-                headers=all_headers, follow_redirects=False, request_timeout=60,
-                allow_nonstandard_methods=True)
-        except HTTPClientError as exc:
-            return exc.response
+        return await call_service(self.client, f"http://127.0.0.1:{self.port}{PREFIX}", path,
+                                  user(as_user) if as_user else None, method, body, headers)
 
     def stop(self) -> None:
         self.server.stop()

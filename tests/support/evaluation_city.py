@@ -26,13 +26,14 @@ from pathlib import Path
 
 import openpyxl
 from sqlalchemy import create_engine, insert, inspect, text
-from tornado.httpclient import AsyncHTTPClient, HTTPClientError
+from tornado.httpclient import AsyncHTTPClient
 from tornado.httpserver import HTTPServer
 from tornado.testing import bind_unused_port
 
 from asncore.db import Employee, ItemScore, JpEntry, session_factory
 from asncore.imports.units import import_units
 from services.kompetensi.app import make_app
+from tests.support.service_auth import call_service
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples"
@@ -178,17 +179,8 @@ class Service:
 
     async def call(self, path: str, user: str | None = HR, method: str = "GET",
                    body: bytes | str | None = None, headers: dict | None = None):
-        all_headers = {"X-Test-User": user} if user else {}
-        all_headers.update(headers or {})
-        if method in ("POST", "PUT", "PATCH") and body is None:
-            body = b""
-        try:
-            return await self.client.fetch(
-                f"http://127.0.0.1:{self.port}{PREFIX}{path}", method=method, body=body,
-                headers=all_headers, follow_redirects=False, request_timeout=120,
-                allow_nonstandard_methods=True)
-        except HTTPClientError as exc:
-            return exc.response
+        return await call_service(self.client, f"http://127.0.0.1:{self.port}{PREFIX}", path,
+                                  user, method, body, headers, timeout=120)
 
     async def upload(self, kind: str, data: bytes, content_type: str = "text/csv",
                      user: str | None = HR):

@@ -20,7 +20,7 @@ import json
 from pathlib import Path
 
 from sqlalchemy import create_engine, func, insert, inspect, select, text
-from tornado.httpclient import AsyncHTTPClient, HTTPClientError
+from tornado.httpclient import AsyncHTTPClient
 from tornado.httpserver import HTTPServer
 from tornado.testing import bind_unused_port
 
@@ -28,6 +28,7 @@ from asncore.constants import LOCAL_TZ
 from asncore.db import Employee, ItemScore, ProgressEvent, Unit, session_factory
 from asncore.settings import DEFAULTS
 from services.kompetensi.app import make_app
+from tests.support.service_auth import call_service
 
 PREFIX = "/services/kompetensi/"
 COURSES = Path(__file__).resolve().parents[2] / "courses"
@@ -119,19 +120,8 @@ class Service:
 
     async def call(self, path: str, user: str | None, method: str = "GET", body=None,
                    headers: dict | None = None):
-        all_headers = {"X-Test-User": user} if user else {}
-        all_headers.update(headers or {})
-        if body is not None and not isinstance(body, (bytes, str)):
-            body = json.dumps(body)
-        if method in ("POST", "PUT", "PATCH") and body is None:
-            body = b""
-        try:
-            return await self.client.fetch(
-                f"http://127.0.0.1:{self.port}{PREFIX}{path}", method=method, body=body,
-                headers=all_headers, follow_redirects=False, request_timeout=60,
-                allow_nonstandard_methods=True)
-        except HTTPClientError as exc:
-            return exc.response
+        return await call_service(self.client, f"http://127.0.0.1:{self.port}{PREFIX}", path,
+                                  user, method, body, headers)
 
     async def json(self, path: str, user: str, **kw) -> dict:
         answer = await self.call(path, user, **kw)
