@@ -10,6 +10,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from jupyterhub.utils import url_path_join
+
 from asncore import unixnames
 from asncore.settings import project_root, service_environment
 
@@ -47,6 +49,11 @@ def update_hub(c, settings: dict) -> None:
     c.JupyterHub.cookie_secret_file = str(data_dir / "jupyterhub_cookie_secret")
     c.JupyterHub.pid_file = str(data_dir / "jupyterhub.pid")
     c.JupyterHub.template_paths = [str(TEMPLATES)]
+    # After log-in (and at "/") everyone lands on Beranda, the competency service's home
+    # (issue 13), not in JupyterLab: it opens a learner's lessons in their server, shows
+    # HR the dashboard link and trainers their formgrader. Not prefixed by the hub itself.
+    beranda = url_path_join(hub["base_url"], "services", settings["service"]["name"])
+    c.JupyterHub.default_url = beranda + "/"
     c.ConfigurableHTTPProxy.command = [
         str(project_root() / "node_modules/.bin/configurable-http-proxy")
     ]

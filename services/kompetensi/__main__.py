@@ -33,6 +33,7 @@ async def main() -> None:
         settings["learning"],
         settings["evaluation"],
         settings["certificates"],
+        assessments_dir=settings["assessments"]["dir"],
     )
     listen(app, url)  # bodies capped before they are read (services.base.MAX_BODY)
     # JP completed by a post-test synced after the learner's last event (progress.py)

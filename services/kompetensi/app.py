@@ -32,6 +32,7 @@ def make_app(
     learning: dict | None = None,
     evaluation: dict | None = None,
     certificates: dict | None = None,
+    assessments_dir: str | Path | None = None,
 ) -> web.Application:
     """The service's Tornado app; ``config`` and ``learning`` (the settings' learning
     section: JP credit rules) default to the settings' defaults."""
@@ -97,6 +98,8 @@ def make_app(
         jp_targets=dict(config.jp_targets),
         evaluation=dict(evaluation or DEFAULTS["evaluation"]),  # settings section
         certificates=certificate_pages.certificate_settings(certificates, learning),
+        # nbgrader course sources (<dir>/<course>/source/<assignment>): Beranda lists them
+        assessments_dir=str(assessments_dir) if assessments_dir else None,
         template_path=str(Path(__file__).parent / "templates"),
         cookie_secret=os.urandom(32),
         # HubAuth itself checks xsrf on cookie-authenticated writes (JupyterHub >= 4.1);

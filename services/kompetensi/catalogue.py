@@ -36,6 +36,9 @@ class Module:
     lesson_exercises: tuple[tuple[str, ...], ...] = ()
     # why the server could not read a lesson's exercises; such a module is never credited
     problems: tuple[str, ...] = ()
+    # each lesson's notebook file and title, in lesson order (Beranda's "Lanjutkan" link)
+    lesson_notebooks: tuple[str, ...] = ()
+    lesson_titles: tuple[str, ...] = ()
 
     @property
     def minutes(self) -> int:
@@ -84,6 +87,8 @@ def load_module_entry(folder: Path, codes) -> Module:
         lesson_minutes=tuple(int(lesson["minutes"]) for lesson in data["lessons"]),
         lesson_exercises=tuple(lesson_exercises),
         problems=tuple(problems),
+        lesson_notebooks=tuple(lesson["notebook"] for lesson in data["lessons"]),
+        lesson_titles=tuple(lesson["title"] for lesson in data["lessons"]),
     )
 
 

@@ -10,8 +10,10 @@ from tornado import web
 
 from asncore.constants import HR_ROLES, JP_CEILING_STATUSES, LOCAL_TZ
 from asncore.db import Employee, Unit, utcnow
+from reports.render import timestamp_text
 
 from ..base import JsonApiHandler, ServiceHandler, parse_year
+from . import beranda
 from .identity import identity
 from .plans import mark_assigned
 from .progress import CreditRules, EventsRefused, progress_summary, record_events
@@ -136,11 +138,27 @@ class EmployeesHandler(APIHandler):
 
 
 class HomeHandler(BaseHandler):
+    """Beranda: the page everyone lands on after log-in (``JupyterHub.default_url``)."""
+
     @web.authenticated
     def get(self):
         now = self.now()
         progress = self.my_progress(year_argument(self, now), now)
-        self.render("home.html", me=self.me(), prefix=self.settings["prefix"], progress=progress)
+        user = self.current_user
+        base_url = beranda.hub_base_url(self.hub_auth.hub_prefix)
+        catalogue = self.settings["catalogue"]
+        with self.sessions() as db:
+            assessments = beranda.my_assessments(
+                db, user["name"], beranda.courses_in(user.get("groups"), beranda.LEARNER_COURSE_GROUP),
+                self.settings.get("assessments_dir"), catalogue,
+            )
+        self.render(
+            "home.html", me=self.me(), prefix=self.settings["prefix"], progress=progress,
+            cards=beranda.module_cards(progress, catalogue, base_url, user["name"]),
+            assessments=beranda.by_course(assessments), staff_links=beranda.staff_links(user.get("groups"), base_url),
+            lab_url=beranda.open_via_spawn(base_url, beranda.lab_url(base_url, user["name"])),
+            hub_url=base_url + "hub/", updated=timestamp_text(now),
+        )
 
 
 class HealthHandler(web.RequestHandler):

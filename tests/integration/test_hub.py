@@ -146,6 +146,17 @@ def test_nip_with_spaces_logs_in(hub):
     assert HubSession(hub.url).login(spaced, learner.password)
 
 
+def test_after_log_in_the_hub_sends_everyone_to_beranda(hub):
+    # JupyterHub.default_url (issue 13): /hub/ leads to the competency service's home,
+    # not to the learner's server (that starts from Beranda's links)
+    for role in ("learner", "hr"):
+        person = hub.by_role(role)[0]
+        session = HubSession(hub.url)
+        assert session.login(person.username, person.password)
+        r = session.http.get(f"{hub.url}/hub/", allow_redirects=False, timeout=30)
+        assert r.status_code == 302 and r.headers["Location"].endswith("/services/kompetensi/")
+
+
 def test_unknown_user_and_wrong_password_refused(hub):
     assert not HubSession(hub.url).login("199001012015031999", "apa-saja-12345")
     learner = hub.by_role("learner")[0]

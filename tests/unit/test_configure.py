@@ -37,6 +37,13 @@ def test_spawner_isolated_by_default_with_lab():
     assert "announcement" not in c.JupyterHub.template_vars
 
 
+def test_everyone_lands_on_beranda_after_log_in():
+    # JupyterHub.default_url is not prefixed by the hub: the base_url must be in it
+    assert build().JupyterHub.default_url == "/services/kompetensi/"
+    prefixed = build({"hub": {"base_url": "/asn/"}, "service": {"name": "kompetensi"}})
+    assert prefixed.JupyterHub.default_url == "/asn/services/kompetensi/"
+
+
 def test_dev_mode_is_flagged():
     c = build({"hub": {"dev_mode": True}})
     assert c.JupyterHub.spawner_class == "asnhub.spawner.DevSpawner"

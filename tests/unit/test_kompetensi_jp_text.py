@@ -17,7 +17,9 @@ def home(status: str, jp_year: float, jp_target: float) -> str:
           "position_type": "Pelaksana", "status": status}
     progress = {"year": 2026, "jp_year": jp_year, "jp_target": jp_target, "modules": []}
     page = Loader(str(TEMPLATES)).load("home.html").generate(
-        me=me, progress=progress, prefix="/services/kompetensi/", url_escape=url_escape)
+        me=me, progress=progress, prefix="/services/kompetensi/", url_escape=url_escape,
+        cards=[], assessments=[], staff_links=[], lab_url="/hub/spawn", hub_url="/hub/",
+        updated="1 Maret 2026 pukul 11.30 WIT")
     return " ".join(page.decode().split())
 
 
