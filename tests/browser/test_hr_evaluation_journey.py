@@ -101,7 +101,7 @@ def screenshot(page, name: str) -> Path:
 def log_in_as_hr(page, hub):
     hr = hub.by_role("hr")[0]
     log_in(page, hub, hr.username, hr.password)
-    page.wait_for_url("**/user/**", timeout=120_000)
+    page.wait_for_url("**/services/kompetensi/", timeout=120_000)  # Beranda
     return hr
 
 
@@ -230,7 +230,7 @@ def test_a_learner_posting_the_upload_form_is_refused(page, hub, tmp_path):
     refuses the upload."""
     learner = hub.by_role("learner")[0]
     log_in(page, hub, learner.username, learner.password)
-    page.wait_for_url("**/user/**", timeout=120_000)
+    page.wait_for_url("**/services/kompetensi/", timeout=120_000)  # Beranda
     page.goto(hub.url + SERVICE)  # the service's log-in sets its _xsrf cookie
     xsrf = next(c["value"] for c in page.context.cookies()
                 if c["name"] == "_xsrf" and c["path"].startswith(SERVICE.rstrip("/")))

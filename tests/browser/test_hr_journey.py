@@ -17,7 +17,7 @@ DASHBOARD = "/services/kompetensi/hr"
 def test_hr_filters_the_dashboard_and_downloads_the_workbook(page, hub):
     hr = hub.by_role("hr")[0]
     log_in(page, hub, hr.username, hr.password)
-    page.wait_for_url("**/user/**", timeout=120_000)
+    page.wait_for_url("**/services/kompetensi/", timeout=120_000)  # Beranda
     page.goto(hub.url + "/services/kompetensi/")
     page.click("#dasbor-sdm")
     page.wait_for_url("**" + DASHBOARD)
@@ -54,7 +54,7 @@ def test_hr_uploads_outside_activities_to_the_jp_ledger(page, hub, tmp_path):
     csv.write_text("nip;kegiatan;penyelenggara;tanggal_mulai;tanggal_selesai;jp;no_sertifikat\n"
                    f"{learner.username};Bimtek SIAK;Ditjen Dukcapil;{year}-01-06;{year}-01-08;24;SIAK-{year}-1\n")
     log_in(page, hub, hr.username, hr.password)
-    page.wait_for_url("**/user/**", timeout=120_000)
+    page.wait_for_url("**/services/kompetensi/", timeout=120_000)  # Beranda
     page.goto(hub.url + DASHBOARD)
     page.click("#impor-jp summary")
     page.set_input_files("#impor-jp input[type=file]", str(csv))
@@ -68,7 +68,7 @@ def test_hr_uploads_outside_activities_to_the_jp_ledger(page, hub, tmp_path):
 def test_learner_is_refused_the_dashboard(page, hub):
     learner = hub.by_role("learner")[0]
     log_in(page, hub, learner.username, learner.password)
-    page.wait_for_url("**/user/**", timeout=120_000)
+    page.wait_for_url("**/services/kompetensi/", timeout=120_000)  # Beranda
     page.goto(hub.url + "/services/kompetensi/")
     assert page.locator("#dasbor-sdm").count() == 0  # no link to it either
     response = page.goto(hub.url + DASHBOARD)
