@@ -37,28 +37,15 @@ from tests.support.certificate_service import (
     add_person,
     populate,
 )
+from tests.support.service_auth import in_process_service
 
 in_service_loop = pytest.mark.asyncio(loop_scope="module")  # the server's loop
 
 
 @pytest.fixture(scope="module")
-def monkeypatch_module():
-    with pytest.MonkeyPatch.context() as patch:
-        yield patch
-
-
-@pytest.fixture(scope="module")
-async def service(tmp_path_factory, monkeypatch_module):
-    from jupyterhub.services.auth import HubOAuthenticated
-
-    from tests.support.service_auth import fake_hub_user
-
-    monkeypatch_module.setattr(HubOAuthenticated, "get_current_user", fake_hub_user)
-    url = f"sqlite:///{tmp_path_factory.mktemp('sertifikat') / 'k.sqlite'}"
-    populate(url)
-    running = Service(url)
-    yield running
-    running.stop()
+async def service(tmp_path_factory):
+    with in_process_service(Service, populate, tmp_path_factory.mktemp("sertifikat")) as running:
+        yield running
 
 
 @pytest.fixture(scope="module")

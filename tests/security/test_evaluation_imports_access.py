@@ -36,7 +36,7 @@ from tests.support.evaluation_city import (
     multipart,
     populate_city,
 )
-from tests.support.service_auth import fake_hub_user
+from tests.support.service_auth import in_process_service
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 OUTSIDERS = [LEARNER, TRAINER, "orang:", "pelatih:trainer,formgrade-kursus-uji"]
@@ -47,21 +47,9 @@ BLANK = ("", "\x00")  # Tornado turns control characters into spaces and strips 
 
 
 @pytest.fixture(scope="module")
-def monkeypatch_module():
-    with pytest.MonkeyPatch.context() as patch:
-        yield patch
-
-
-@pytest.fixture(scope="module")
-async def service(tmp_path_factory, monkeypatch_module):
-    from jupyterhub.services.auth import HubOAuthenticated
-
-    monkeypatch_module.setattr(HubOAuthenticated, "get_current_user", fake_hub_user)
-    url = f"sqlite:///{tmp_path_factory.mktemp('eval-sec') / 'k.sqlite'}"
-    populate_city(url)
-    running = Service(url)
-    yield running
-    running.stop()
+async def service(tmp_path_factory):
+    with in_process_service(Service, populate_city, tmp_path_factory.mktemp("eval-sec")) as running:
+        yield running
 
 
 def _is_4xx(answer, what) -> None:

@@ -2,6 +2,8 @@
 the caller is named by an ``X-Test-User: <name>:<group>[,<group>...]`` header instead of a hub token.
 The real log-in and token paths to the same handlers are covered in tests/integration."""
 
+import contextlib
+
 
 def fake_hub_user(handler):
     """``HubOAuthenticated.get_current_user`` replacement: the user model from the header."""
@@ -33,3 +35,22 @@ async def call_service(client, base_url: str, path: str, user: str | None, metho
             follow_redirects=False, request_timeout=timeout, allow_nonstandard_methods=True)
     except HTTPClientError as exc:
         return exc.response
+
+
+@contextlib.contextmanager
+def in_process_service(service_cls, populate, db_dir):
+    """A module-long in-process service: the hub's OAuth stood in (:func:`fake_hub_user`),
+    a fresh platform database in ``db_dir`` filled by ``populate(url)``, and
+    ``service_cls(url)`` running until the block ends."""
+    import pytest
+    from jupyterhub.services.auth import HubOAuthenticated
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(HubOAuthenticated, "get_current_user", fake_hub_user)
+        url = f"sqlite:///{db_dir / 'k.sqlite'}"
+        populate(url)
+        running = service_cls(url)
+        try:
+            yield running
+        finally:
+            running.stop()
