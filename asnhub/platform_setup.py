@@ -14,7 +14,7 @@ from asncore.competencies import known_codes
 from asncore.fileio import atomic_write
 from asncore.settings import ROOT_ENV, SETTINGS_ENV, project_root
 
-from . import rosterload, unixusers
+from . import learnerconfig, rosterload, unixusers
 from .assessments import setup_courses
 from .configure import venv_bin
 from .publish import ensure_public_dir, jupyter_config_dir, lab_settings_dir, modules_dir, publish
@@ -39,11 +39,10 @@ def write_lab_settings(settings: dict) -> Path:
     """JupyterLab's default language for this hub's servers: ``overrides.json`` in a
     settings directory of the hub's own, which the servers' Jupyter configuration names
     (JupyterLab reads overrides from its ``app_settings_dir`` only). Returns that file."""
-    overrides = {"@jupyterlab/translation-extension:plugin": {"locale": settings["ui"]["locale"]}}
-    path = atomic_write(lab_settings_dir(settings) / "overrides.json", json.dumps(overrides, indent=2))
-    server_config = {"LabApp": {"app_settings_dir": str(lab_settings_dir(settings))}}
+    path = atomic_write(lab_settings_dir(settings) / "overrides.json",
+                        json.dumps(learnerconfig.lab_overrides(settings), indent=2))
     atomic_write(jupyter_config_dir(settings) / "jupyter_server_config.json",
-                 json.dumps(server_config, indent=2))
+                 json.dumps(learnerconfig.server_config(settings), indent=2))
     for directory in (lab_settings_dir(settings).parent, lab_settings_dir(settings),
                       jupyter_config_dir(settings)):
         os.chmod(directory, 0o755)
