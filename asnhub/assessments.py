@@ -229,6 +229,10 @@ def setup_courses(settings: dict) -> list[str]:
         _dir(path, uid, gid, 0o700)
         _dir(path / "source", uid, gid, 0o700)
         _copy_missing(Path(cfg["dir"]) / course / "source", path / "source", uid, gid)
+        # the rubrics kompetensi.yaml names (rubric: rubrik/<file>.md): generate checks them
+        if (Path(cfg["dir"]) / course / "rubrik").is_dir():
+            _dir(path / "rubrik", uid, gid, 0o700)
+            _copy_missing(Path(cfg["dir"]) / course / "rubrik", path / "rubrik", uid, gid)
         # courses load ../nbgrader_common.py: it sits next to the course directory too
         common = Path(cfg["dir"]) / COMMON_CONFIG
         if common.exists():

@@ -44,6 +44,10 @@ def add_grading_commands(sub: argparse._SubParsersAction) -> None:
         return p
 
     command("generate", "check the competency mapping, then nbgrader generate_assignment")
+    rilis = command("rilis", "generate (mapping checked against --kode) and release in one run")
+    rilis.add_argument("--kode", required=True,
+                       help="the dictionary's competency codes, comma-separated (for a grader "
+                       "account, which cannot read the platform database)")
     command("release", "release the assignment to the exchange")
     collect = command("collect", "collect submissions, keeping every attempt")
     collect.add_argument("--counts", choices=attempts.COUNTS, default="latest",
@@ -85,14 +89,15 @@ def _check(result: dict, what: str) -> None:
         raise GradingError(f"{what} gagal:\n{result.get('log')}\n{result.get('error')}")
 
 
-def cmd_generate(api, args) -> int:
+def cmd_generate(api, args, codes=None) -> int:
     source = args.course_dir / "source"
     if any(source.glob("*/kompetensi.yaml")):
-        from asncore.competencies import known_codes
-
         from .mapping import mapping_errors
 
-        codes = known_codes(settings_of(args)["database"]["platform_url"])
+        if codes is None:
+            from asncore.competencies import known_codes
+
+            codes = known_codes(settings_of(args)["database"]["platform_url"])
         errors = mapping_errors(source / args.assignment, codes)
         if errors:
             raise GradingError("pemetaan kompetensi tidak valid:\n  " + "\n  ".join(errors))
@@ -117,6 +122,12 @@ def cmd_release(api, args) -> int:
 def _attempt_count(course_dir: Path, assignment: str) -> int:
     return sum(1 for p in course_dir.glob(f"attempts/*/{assignment}/*")
                if not p.name.endswith(".partial"))
+
+
+def cmd_rilis(api, args) -> int:
+    """``generate`` then ``release``: the trainer page runs it as the course's grader."""
+    cmd_generate(api, args, codes=frozenset(c for c in args.kode.split(",") if c))
+    return cmd_release(api, args)
 
 
 def cmd_collect(api, args) -> int:
@@ -187,7 +198,7 @@ def cmd_status(api, args) -> int:
 
 
 COMMANDS = {
-    "generate": cmd_generate, "release": cmd_release, "collect": cmd_collect,
+    "generate": cmd_generate, "rilis": cmd_rilis, "release": cmd_release, "collect": cmd_collect,
     "autograde": cmd_autograde, "feedback": cmd_feedback, "sync": cmd_sync, "status": cmd_status,
 }
 

@@ -11,6 +11,9 @@ hand), it syncs the assignment's item scores to the competency database for HR.
     POST /services/penilaian/api/<course>/<assignment>/autograde   -> summary JSON
     POST /services/penilaian/api/<course>/<assignment>/sync        -> summary JSON
 
+The trainer page of each course, with a button per step that starts a job and a result
+table (:mod:`.coursepage`): ``GET /services/penilaian/`` and ``/services/penilaian/<course>/``.
+
 The item analysis of an assignment (:mod:`grading.itemanalysis`), for the same trainers
 only, read-only (the gradebook is opened read-only, learners' notebooks are parsed as data):
 
@@ -24,7 +27,6 @@ from __future__ import annotations
 import asyncio
 import functools
 import os
-import re
 import sys
 from pathlib import Path
 
@@ -35,27 +37,15 @@ from tornado.escape import url_escape
 
 from asncore.settings import load, project_root
 from asnhub import assessments
+from asnhub.publish import jupyter_config_dir
 from grading.itemanalysis import EXPLANATIONS, FLAG_LABELS, KIND_LABELS, number_text
 from grading.itemanalysis_load import PAIRS_FILE, analyse_assignment
 from grading.itemanalysis_xlsx import xlsx_bytes
 
 from ..base import JsonApiHandler, ServiceHandler, listen
-
-_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,60}$")
-
-
-class CourseAccess:
-    """A course's trainers only (hub group ``formgrade-<course>``), a known assignment."""
-
-    def course_dir(self, course: str, assignment: str) -> str:
-        courses: dict[str, str] = self.settings["courses"]
-        if course not in courses or not _NAME.fullmatch(assignment):  # "x\n" passes match
-            raise web.HTTPError(404, "kursus atau tugas tidak dikenal")
-        if f"formgrade-{course}" not in (self.current_user.get("groups") or []):
-            raise web.HTTPError(403, "hanya pelatih kursus ini yang boleh menilai")
-        if not os.path.isdir(os.path.join(courses[course], "source", assignment)):
-            raise web.HTTPError(404, "tugas tidak dikenal di kursus ini")
-        return courses[course]
+from . import coursepage
+from .access import CourseAccess
+from .jobs import Grader, Jobs
 
 
 class CourseHandler(CourseAccess, JsonApiHandler):
@@ -155,12 +145,18 @@ class AnalysisDownload(AnalysisMixin, ServiceHandler):
 
 
 def make_app(prefix: str, courses: dict[str, str], sandbox_user: str, workers: int,
-             platform_url: str, assessments_dir: str | None = None) -> web.Application:
+             platform_url: str, assessments_dir: str | None = None, *,
+             graders: dict[str, Grader] | None = None, exchange_dir: str | None = None,
+             titles: dict[str, str] | None = None, hub_base: str = "/") -> web.Application:
     """``assessments_dir``: the authored ``assessments/`` folder, where each course's
-    parallel-form table (``<course>/README-butir.md``) is read from."""
+    parallel-form table (``<course>/README-butir.md``) is read from. The trainer page
+    (:mod:`.coursepage`): ``graders`` (course -> its grader account, which runs every
+    nbgrader command but the sandboxed autograde), ``exchange_dir`` (nbgrader's exchange
+    root), ``titles`` (course -> title), ``hub_base`` (the hub's base URL)."""
     return web.Application(
         [
             (url_path_join(prefix, "oauth_callback"), HubOAuthCallbackHandler),
+            *coursepage.routes(prefix),
             (url_path_join(prefix, r"api/([^/]+)/([^/]+)/autograde"), AutogradeHandler),
             (url_path_join(prefix, r"api/([^/]+)/([^/]+)/sync"), SyncHandler),
             (url_path_join(prefix, r"api/([^/]+)/([^/]+)/analisis"), AnalysisApi),
@@ -170,6 +166,8 @@ def make_app(prefix: str, courses: dict[str, str], sandbox_user: str, workers: i
         courses=courses, sandbox_user=sandbox_user, workers=workers, locks={},
         platform_url=platform_url, prefix=url_path_join(prefix, ""),
         assessments_dir=assessments_dir,
+        graders=graders or {}, exchange_dir=exchange_dir, titles=titles or {},
+        hub_base=hub_base, jobs=Jobs(), root_cwd=str(project_root()),
         template_path=str(Path(__file__).parent / "templates"),
         cookie_secret=os.urandom(32),
     )
@@ -178,13 +176,20 @@ def make_app(prefix: str, courses: dict[str, str], sandbox_user: str, workers: i
 async def main() -> None:
     settings = load()  # the hub's file: $ASN_SETTINGS, relative paths from $ASN_ROOT
     cfg = settings["assessments"]
+    courses = assessments.course_ids(cfg["dir"])
+    graders = {c: Grader(assessments.grader_name(c, settings["unix"]["user_prefix"]),
+                         str(assessments.grader_home(settings, c)),
+                         str(jupyter_config_dir(settings))) for c in courses}
     app = make_app(
         os.environ["JUPYTERHUB_SERVICE_PREFIX"],
-        {c: str(assessments.course_dir(settings, c)) for c in assessments.course_ids(cfg["dir"])},
+        {c: str(assessments.course_dir(settings, c)) for c in courses},
         assessments.sandbox_name(settings["unix"]["user_prefix"]),
         cfg["grading_workers"],
         settings["database"]["platform_url"],
         str(cfg["dir"]),
+        graders=graders, exchange_dir=str(cfg["exchange_dir"]),
+        titles=coursepage.course_titles(settings["learning"]["courses_dir"], courses),
+        hub_base=os.environ.get("JUPYTERHUB_BASE_URL", "/"),
     )
     listen(app, os.environ["JUPYTERHUB_SERVICE_URL"])  # bodies capped before they are read
     await asyncio.Event().wait()
