@@ -34,6 +34,8 @@ async def main() -> None:
         settings["evaluation"],
         settings["certificates"],
         assessments_dir=settings["assessments"]["dir"],
+        assessment_places={"assessments": settings["assessments"], "unix": settings["unix"]},
+        accounts=settings["accounts"],
     )
     listen(app, url)  # bodies capped before they are read (services.base.MAX_BODY)
     # JP completed by a post-test synced after the learner's last event (progress.py)

@@ -17,6 +17,7 @@ from reports.engine import ReportConfig
 from . import handlers, hr, planhr, voice, voicehr
 from . import evaluation_imports, followup
 from . import certificate_pages
+from . import adminpage
 from .catalogue import load_catalogue
 from .progress import CreditRules, CreditSweeper
 from .reportcache import ReportCache
@@ -33,6 +34,8 @@ def make_app(
     evaluation: dict | None = None,
     certificates: dict | None = None,
     assessments_dir: str | Path | None = None,
+    assessment_places: dict | None = None,
+    accounts: dict | None = None,
 ) -> web.Application:
     """The service's Tornado app; ``config`` and ``learning`` (the settings' learning
     section: JP credit rules) default to the settings' defaults."""
@@ -85,6 +88,10 @@ def make_app(
         (r"hr/pegawai/sertifikat/([^/]{1,80})\.pdf", certificate_pages.CertificateDownload),
         (r"verifikasi", certificate_pages.VerifyPage),
         (r"verifikasi/([^/]{1,80})", certificate_pages.VerifyPage),
+        # admins (issue 13): roster import and unlocking accounts in the browser
+        (r"admin", adminpage.AdminHome),
+        (r"admin/roster", adminpage.RosterUpload),
+        (r"admin/buka-kunci", adminpage.Unlock),
     ]
     return web.Application(
         [(url_path_join(prefix, pattern), handler) for pattern, handler in routes],
@@ -98,8 +105,12 @@ def make_app(
         jp_targets=dict(config.jp_targets),
         evaluation=dict(evaluation or DEFAULTS["evaluation"]),  # settings section
         certificates=certificate_pages.certificate_settings(certificates, learning),
-        # nbgrader course sources (<dir>/<course>/source/<assignment>): Beranda lists them
+        # the authored nbgrader courses (<dir>/<course>/source/<assignment>)
         assessments_dir=str(assessments_dir) if assessments_dir else None,
+        # the settings' "assessments" and "unix" sections: Beranda reads the exchange and
+        # the course folders for the learner's released assignments, submissions, feedback
+        assessment_places=assessment_places,
+        accounts=accounts or {},  # log-in back-off limits (admin page)
         template_path=str(Path(__file__).parent / "templates"),
         cookie_secret=os.urandom(32),
         # HubAuth itself checks xsrf on cookie-authenticated writes (JupyterHub >= 4.1);

@@ -8,7 +8,8 @@ import io
 import openpyxl
 import pytest
 
-from tests.browser.test_login_journey import log_in
+from tests.browser.a11y import assert_accessible
+from tests.browser.test_login_journey import log_in, screenshot
 
 pytestmark = pytest.mark.browser
 DASHBOARD = "/services/kompetensi/hr"
@@ -31,6 +32,10 @@ def test_hr_filters_the_dashboard_and_downloads_the_workbook(page, hub):
     page.wait_for_url("**unit=DUKCAPIL**")
     assert int(page.locator("#jumlah-pegawai").inner_text()) == 2  # the demo's DUKCAPIL staff
     assert "M.03 indikasi level" in page.locator("#pegawai thead").inner_text()
+    shown = page.locator("#pegawai tbody tr")
+    assert shown.count() == 2  # the table holds what the counter says
+    screenshot(page, "hr-dasbor-dukcapil.png")
+    assert_accessible(page, "hr-dasbor")
 
     with page.expect_download() as info:
         page.click("#unduh a.primary")
@@ -43,6 +48,9 @@ def test_hr_filters_the_dashboard_and_downloads_the_workbook(page, hub):
     page.click("#pegawai tbody a >> nth=0")
     page.wait_for_url("**/hr/pegawai/**")
     assert "Dicetak dari Platform Kompetensi ASN" in page.content()
+    nips = {str(r[header.index("NIP")]) for r in rows}  # the workbook's two people
+    assert page.url.rsplit("/", 1)[1].split("?")[0] in nips
+    screenshot(page, "hr-pegawai.png")
 
 
 def test_hr_uploads_outside_activities_to_the_jp_ledger(page, hub, tmp_path):
@@ -71,5 +79,7 @@ def test_learner_is_refused_the_dashboard(page, hub):
     page.wait_for_url("**/services/kompetensi/", timeout=120_000)  # Beranda
     page.goto(hub.url + "/services/kompetensi/")
     assert page.locator("#dasbor-sdm").count() == 0  # no link to it either
+    assert page.locator("#tautan-admin").count() == 0
+    assert_accessible(page, "beranda-peserta")
     response = page.goto(hub.url + DASHBOARD)
     assert response.status == 403
