@@ -58,7 +58,8 @@ def update_hub(c, settings: dict) -> None:
         str(project_root() / "node_modules/.bin/configurable-http-proxy")
     ]
     c.ConfigurableHTTPProxy.pid_file = str(data_dir / "jupyterhub-proxy.pid")
-    template_vars = {"platform_name": "Kompetensi ASN Kota Ambon"}
+    # beranda_url: the hub pages' "Beranda" link (asnhub/templates/page.html)
+    template_vars = {"platform_name": "Kompetensi ASN Kota Ambon", "beranda_url": beranda + "/"}
     if hub["dev_mode"]:
         template_vars["announcement"] = DEV_MODE_BANNER
     c.JupyterHub.template_vars = template_vars

@@ -14,7 +14,7 @@ from asncore.competencies import known_codes
 from asncore.fileio import atomic_write
 from asncore.settings import ROOT_ENV, SETTINGS_ENV, project_root
 
-from . import learnerconfig, rosterload, unixusers
+from . import learnerconfig, learnerlab, rosterload, unixusers
 from .assessments import setup_courses
 from .configure import venv_bin
 from .publish import ensure_public_dir, jupyter_config_dir, lab_settings_dir, modules_dir, publish
@@ -46,6 +46,7 @@ def write_lab_settings(settings: dict) -> Path:
     for directory in (lab_settings_dir(settings).parent, lab_settings_dir(settings),
                       jupyter_config_dir(settings)):
         os.chmod(directory, 0o755)
+    learnerlab.write_learner_lab(settings)  # learners' servers: what they hide (docs/bahasa.md)
     return path
 
 

@@ -88,7 +88,15 @@ def _apply_limits(limits: dict[str, int]) -> None:
         resource.setrlimit(getattr(resource, name), (value, value))
 
 
-class RosterSpawner(LocalProcessSpawner):
+class IndonesianProgress:
+    """What the "starting" page (spawn_pending.html) shows while a server starts, in
+    Bahasa Indonesia (JupyterHub's own first and last events are translated there)."""
+
+    async def progress(self):
+        yield {"progress": 40, "message": "Menyiapkan modul pelajaran dan ruang kerja Anda…"}
+
+
+class RosterSpawner(IndonesianProgress, LocalProcessSpawner):
     """LocalProcessSpawner that runs ``<prefix><hub name>`` instead of the hub name,
     under :data:`limits`, and ends every process of that user when the server stops."""
 
@@ -177,7 +185,7 @@ class RosterSpawner(LocalProcessSpawner):
         return super().run_post_stop_hook()
 
 
-class DevSpawner(SimpleLocalProcessSpawner):
+class DevSpawner(IndonesianProgress, SimpleLocalProcessSpawner):
     """Development mode only: every server runs as the operator, homes under the data dir."""
 
     def make_preexec_fn(self, name):

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from asncore.constants import LOCAL_TZ
 from asncore.db import DevelopmentPlan
 from asncore.ikm import format_id
 from reports.recommend import Outcome, UnitRecommendation, UnitScore, percent
+from reports.render import timestamp_text
 from reports.render_plan import PlanLine
 
 from .plans import STATUS_WORDS
@@ -75,10 +75,10 @@ def recommendation_json(rec: UnitRecommendation) -> dict:
 
 
 def wit(stamp: dt.datetime | None) -> str:
-    """A stored time (naive UTC) as Ambon people read it."""
+    """A stored time (naive UTC) as Ambon people read it: "14 Mei 2026 pukul 10.30 WIT"."""
     if stamp is None:
         return ""
-    return stamp.replace(tzinfo=dt.UTC).astimezone(LOCAL_TZ).strftime("%d/%m/%Y %H:%M WIT")
+    return timestamp_text(stamp)
 
 
 def plan_lines(outcome: Outcome, plans: dict[str, DevelopmentPlan], items: dict[int, list],
