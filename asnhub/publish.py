@@ -26,6 +26,7 @@ from collections.abc import Collection
 from pathlib import Path
 
 from asncore.modules import load_module
+from belajar import lessonapp
 
 PUBLIC_MODE = 0o755
 
@@ -47,11 +48,20 @@ def lab_settings_dir(settings: dict) -> Path:
     return public_dir(settings) / "lab" / "settings"
 
 
+def learner_config_dir(settings: dict) -> Path:
+    """Learners' servers only, read before :func:`jupyter_config_dir` (``asnhub.learnerlab``:
+    what JupyterLab hides from learners; formgraders keep the shared configuration)."""
+    return public_dir(settings) / "jupyter-peserta"
+
+
 def public_environment(settings: dict) -> dict[str, str]:
     """The environment that ties a server (a learner's, a formgrader) to this hub's files."""
     return {
-        "JUPYTER_CONFIG_PATH": str(jupyter_config_dir(settings)),
+        "JUPYTER_CONFIG_PATH": os.pathsep.join(
+            [str(learner_config_dir(settings)), str(jupyter_config_dir(settings))]),
         "BELAJAR_MODULES_DIR": str(modules_dir(settings)),
+        # the lesson app's Voilà template (belajar.lessonapp), from the installed project
+        "JUPYTER_PATH": str(lessonapp.jupyter_data_dir()),
     }
 
 

@@ -130,16 +130,21 @@ def test_hub_writes_under_its_public_dir_and_spawner_points_there(tmp_path, monk
     public = tmp_path / "a/publik"
     written = {p.relative_to(public).as_posix() for p in public.rglob("*") if p.is_file()}
     assert written == {"jupyter/nbgrader_config.py", "jupyter/jupyter_server_config.json",
-                       "lab/settings/overrides.json", "modul/modul-uji/module.yaml",
+                       "lab/settings/overrides.json",
+                       # learners' servers only (asnhub.learnerlab)
+                       "jupyter-peserta/jupyter_server_config.json",
+                       "lab/peserta/overrides.json", "lab/peserta/page_config.json",
+                       "modul/modul-uji/module.yaml",
                        "modul/modul-uji/01-satu.ipynb", "modul/modul-uji/02-dua.ipynb"}
     assert legacy_states() == before, "a hub wrote into the shared environment"
     assert all(p.stat().st_mode & 0o777 == 0o755 for p in [public, *public.rglob("*")] if p.is_dir())
 
     env = spawner_environment(cfg)
-    assert env["JUPYTER_CONFIG_PATH"] == str(public / "jupyter")
+    assert env["JUPYTER_CONFIG_PATH"] == f"{public / 'jupyter-peserta'}:{public / 'jupyter'}"
     assert env["BELAJAR_MODULES_DIR"] == str(public / "modul")
     lab = json.loads((public / "jupyter/jupyter_server_config.json").read_text())
-    assert lab == {"LabApp": {"app_settings_dir": str(public / "lab/settings")}}
+    assert lab["LabApp"] == {"app_settings_dir": str(public / "lab/settings")}
+    assert lab["VoilaConfiguration"]["template"] == "asn-pelajaran"  # lessons as apps
     overrides = json.loads((public / "lab/settings/overrides.json").read_text())
     assert overrides["@jupyterlab/translation-extension:plugin"]["locale"] == "id_ID"
 
