@@ -3,16 +3,25 @@
 
 Lessons live in the learner's own server: ``belajar.distribute`` copies
 ``courses/<module>/<notebook>`` to ``~/modul/<module>/<notebook>``, and the server opens
-in the home folder, so a lesson is ``<base_url>user/<name>/lab/tree/modul/<module>/<notebook>``.
+in the home folder. "Lanjutkan" opens a lesson as an app (Voilà, issue 13):
+``<base_url>user/<name>/voila/render/modul/<module>/<notebook>``; the same notebook in
+JupyterLab is ``<base_url>user/<name>/lab/tree/modul/<module>/<notebook>``.
 The link goes through the hub's ``spawn?next=...``: a running server is opened at once,
 a stopped one is started first and then opened (Beranda itself starts no server).
 
-An assessment's state rests only on what the platform knows: item scores synced from the
-course's gradebook. Fetching and submitting happen in JupyterLab's Assignments panel.
+An assessment is listed once its trainer released it (``<exchange>/<course>/outbound/<a>``)
+or scores of it were synced. Its state rests only on facts the platform sees, read as root
+without a subprocess: the learner's own submissions in the inbound folder (by folder name),
+item scores synced from the course's gradebook, feedback generated in the course folder.
+Fetching, submitting and reading feedback happen on the learner's own server, on the pages
+of ``belajar.tugas`` (``/user/<name>/belajar/tugas/<course>/<assignment>``): Beranda links
+there through the hub's spawn.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 from pathlib import Path
 from urllib.parse import quote
 
@@ -20,13 +29,18 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from asncore.db import ItemScore
+from asnhub.assessments import GRADING_SERVICE, course_dir
 from reports.render import timestamp_text
 
 from .catalogue import Module
 
 LEARNER_COURSE_GROUP = "nbgrader-"  # asnhub.auth: a learner of <course> is in nbgrader-<course>
 TRAINER_COURSE_GROUP = "formgrade-"  # a trainer of <course>; the formgrader service is <course>
-GRADED, WAITING, NOT_GRADED = "dinilai", "menunggu penilaian pelatih", "belum dinilai"
+NOT_STARTED, SUBMITTED = "belum dikerjakan", "terkirim"
+GRADED, WAITING = "dinilai", "menunggu penilaian pelatih"
+FEEDBACK_READY = "umpan balik tersedia"
+# nbgrader's default Exchange.timestamp_format with Exchange.timezone "UTC"
+SUBMISSION_STAMP = "%Y-%m-%d %H:%M:%S.%f UTC"
 ASSIGNMENT_TITLES = {"pre-test": "Pre-test", "post-test": "Post-test",
                      "tugas-tertulis": "Tugas tertulis"}
 ASSIGNMENT_ORDER = {"pre-test": 0, "post-test": 2}  # anything else in between
@@ -43,9 +57,27 @@ def lab_url(base_url: str, username: str) -> str:
     return f"{base_url}user/{quote(username, safe='')}/lab"
 
 
+def _lesson_path(module_id: str, notebook: str) -> str:
+    return f"modul/{quote(module_id, safe='')}/{quote(notebook, safe='')}"
+
+
 def lesson_url(base_url: str, username: str, module_id: str, notebook: str) -> str:
-    return (f"{lab_url(base_url, username)}/tree/modul/"
-            f"{quote(module_id, safe='')}/{quote(notebook, safe='')}")
+    """The lesson as an app (Voilà, in the learner's own server): no code, no key press;
+    its top bar links back to Beranda and to the same notebook in JupyterLab."""
+    return f"{base_url}user/{quote(username, safe='')}/voila/render/{_lesson_path(module_id, notebook)}"
+
+
+def lesson_lab_url(base_url: str, username: str, module_id: str, notebook: str) -> str:
+    """The same lesson as a notebook in JupyterLab."""
+    return f"{lab_url(base_url, username)}/tree/{_lesson_path(module_id, notebook)}"
+
+
+def module_lab_url(hub_url: str, username: str, module_id: str) -> str:
+    """A module's folder in JupyterLab (the card's "Buka di JupyterLab"), through the hub's
+    spawn; ``hub_url`` is ``<base_url>hub/`` as Beranda's template has it."""
+    base_url = hub_base_url(hub_url)
+    return open_via_spawn(base_url, f"{lab_url(base_url, username)}/tree/modul/"
+                                    f"{quote(module_id, safe='')}")
 
 
 def open_via_spawn(base_url: str, target: str) -> str:
@@ -101,13 +133,75 @@ def courses_in(groups, prefix: str) -> list[str]:
                   if g.startswith(prefix) and len(g) > len(prefix))
 
 
-def source_assignments(assessments_dir: str | None, course: str) -> list[str]:
-    if not assessments_dir:
+def _is_plain_name(name: str) -> bool:
+    """A single path component nbgrader could have made (no separator, not . or ..)."""
+    return bool(name) and name not in (".", "..") and not any(c in name for c in "/\\\0")
+
+
+def released_assignments(exchange_dir: str | Path | None, course: str) -> list[str]:
+    """The assignments the course's trainer released: ``<exchange>/<course>/outbound/<a>``."""
+    if not exchange_dir or not _is_plain_name(course):
         return []
-    source = Path(assessments_dir) / course / "source"
-    if not source.is_dir():
+    outbound = Path(exchange_dir) / course / "outbound"
+    try:
+        return sorted(e.name for e in os.scandir(outbound)
+                      if e.is_dir(follow_symlinks=False) and not e.name.startswith("."))
+    except OSError:
         return []
-    return sorted(p.name for p in source.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def submission_time(stamp: str) -> dt.datetime | None:
+    """nbgrader's submission timestamp (``2026-03-01 02:30:00.000000 UTC``) as naive UTC."""
+    try:
+        return dt.datetime.strptime(stamp, SUBMISSION_STAMP)
+    except ValueError:
+        return None
+
+
+def my_submissions(exchange_dir: str | Path | None, course: str,
+                   student: str) -> dict[str, dt.datetime]:
+    """{assignment: time of the last submission} of ``student`` (the hub name) in the
+    course's inbound folder, from the folder names ``<student>+<assignment>+<time>+<random>``
+    alone (one listing, nothing opened). Only names whose first field IS the student count:
+    another learner's submissions never show."""
+    if not exchange_dir or not _is_plain_name(course) or not student or "+" in student:
+        return {}
+    mine = f"{student}+"
+    latest: dict[str, dt.datetime] = {}
+    try:
+        entries = list(os.scandir(Path(exchange_dir) / course / "inbound"))
+    except OSError:
+        return {}
+    for entry in entries:
+        if not entry.name.startswith(mine):
+            continue
+        fields = entry.name.split("+")
+        if len(fields) not in (3, 4) or fields[0] != student:
+            continue
+        moment = submission_time(fields[2])
+        if moment is None or not entry.is_dir(follow_symlinks=False):
+            continue
+        if fields[1] not in latest or moment > latest[fields[1]]:
+            latest[fields[1]] = moment
+    return latest
+
+
+def feedback_ready(course_path: Path | None, student: str, assignment: str) -> bool:
+    """The trainer generated feedback: ``<course dir>/feedback/<student>/<assignment>/*.html``."""
+    if course_path is None or not (_is_plain_name(student) and _is_plain_name(assignment)):
+        return False
+    folder = course_path / "feedback" / student / assignment
+    try:
+        return any(e.name.endswith(".html") and e.is_file(follow_symlinks=False)
+                   for e in os.scandir(folder))
+    except OSError:
+        return False
+
+
+def task_url(base_url: str, username: str, course: str, assignment: str) -> str:
+    """The assignment's page on the learner's own server (``belajar.tugas``)."""
+    return (f"{base_url}user/{quote(username, safe='')}/belajar/tugas/"
+            f"{quote(course, safe='')}/{quote(assignment, safe='')}")
 
 
 def _assignment_key(name: str) -> tuple[int, str]:
@@ -118,13 +212,13 @@ def assignment_title(name: str) -> str:
     return ASSIGNMENT_TITLES.get(name) or name.replace("-", " ").capitalize()
 
 
-def my_assessments(db: Session, username: str, courses: list[str], assessments_dir: str | None,
-                   catalogue: dict[str, Module]) -> list[dict]:
-    """The assignments of the learner's courses (the course sources, plus any with synced
-    scores) with their state: ``dinilai`` with the score, ``menunggu penilaian pelatih``
-    while a synced item still needs a trainer's grade, else ``belum dinilai``."""
-    if not courses:
-        return []
+def _course_path(settings: dict | None, course: str) -> Path | None:
+    if not settings or not _is_plain_name(course):
+        return None
+    return course_dir(settings, course)
+
+
+def _synced_scores(db: Session, username: str, courses: list[str]) -> dict:
     scored = db.execute(
         select(ItemScore.course, ItemScore.assignment, func.sum(ItemScore.score),
                func.sum(ItemScore.max_score), func.max(case((ItemScore.needs_manual, 1), else_=0)),
@@ -132,20 +226,42 @@ def my_assessments(db: Session, username: str, courses: list[str], assessments_d
         .where(ItemScore.username == username, ItemScore.course.in_(courses))
         .group_by(ItemScore.course, ItemScore.assignment)
     ).all()
-    scores = {(c, a): (s, m, bool(manual), at) for c, a, s, m, manual, at in scored}
+    return {(c, a): (s, m, bool(manual), at) for c, a, s, m, manual, at in scored}
+
+
+def my_assessments(db: Session, username: str, courses: list[str], settings: dict | None,
+                   catalogue: dict[str, Module], base_url: str = "/") -> list[dict]:
+    """The released assignments of the learner's courses (plus any with synced scores),
+    each with its state from what the platform sees: ``dinilai`` (synced scores),
+    ``menunggu penilaian pelatih`` (a synced item still needs a trainer), ``terkirim`` (a
+    submission in the inbound folder), else ``belum dikerjakan``; whether feedback exists;
+    and the link to its page on the learner's server. ``settings`` gives the exchange and
+    course folders (read as root; None: scores only)."""
+    if not courses:
+        return []
+    scores = _synced_scores(db, username, courses)
+    exchange = (settings or {}).get("assessments", {}).get("exchange_dir")
     rows = []
     for course in courses:
-        names = set(source_assignments(assessments_dir, course))
+        names = set(released_assignments(exchange, course))
         names |= {a for c, a in scores if c == course}
+        sent = my_submissions(exchange, course, username) if names else {}
+        course_path = _course_path(settings, course)
         module = catalogue.get(course)
         for name in sorted(names, key=_assignment_key):
+            last_sent = sent.get(name)
             row = {"course": course, "course_title": module.title if module else course,
-                   "assignment": name, "title": assignment_title(name), "state": NOT_GRADED,
-                   "score": None, "max_score": None, "submitted": None}
+                   "assignment": name, "title": assignment_title(name),
+                   "state": SUBMITTED if last_sent else NOT_STARTED,
+                   "score": None, "max_score": None,
+                   "submitted": timestamp_text(last_sent) if last_sent else None,
+                   "feedback": feedback_ready(course_path, username, name),
+                   "url": open_via_spawn(base_url, task_url(base_url, username, course, name))}
             if (course, name) in scores:
                 score, max_score, manual, submitted_at = scores[(course, name)]
-                row.update(state=WAITING if manual else GRADED, score=score, max_score=max_score,
-                           submitted=timestamp_text(submitted_at) if submitted_at else None)
+                row.update(state=WAITING if manual else GRADED, score=score, max_score=max_score)
+                if not last_sent and submitted_at:
+                    row["submitted"] = timestamp_text(submitted_at)
             rows.append(row)
     return rows
 
@@ -159,6 +275,10 @@ def by_course(rows: list[dict]) -> list[tuple[str, list[dict]]]:
 
 
 def staff_links(groups, base_url: str) -> list[dict]:
-    """The formgrader of each course the caller teaches (service name = course id)."""
-    return [{"course": course, "url": f"{base_url}services/{quote(course, safe='')}/"}
+    """For each course the caller teaches: its trainer page in the grading service
+    (release, collect, autograde, sync, feedback, results) and its formgrader (written
+    answers graded by hand; service name = course id)."""
+    return [{"course": course,
+             "url": f"{base_url}services/{GRADING_SERVICE}/{quote(course, safe='')}/",
+             "formgrader_url": f"{base_url}services/{quote(course, safe='')}/"}
             for course in courses_in(groups, TRAINER_COURSE_GROUP)]

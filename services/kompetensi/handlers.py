@@ -150,7 +150,7 @@ class HomeHandler(BaseHandler):
         with self.sessions() as db:
             assessments = beranda.my_assessments(
                 db, user["name"], beranda.courses_in(user.get("groups"), beranda.LEARNER_COURSE_GROUP),
-                self.settings.get("assessments_dir"), catalogue,
+                self.settings.get("assessment_places"), catalogue, base_url,
             )
         self.render(
             "home.html", me=self.me(), prefix=self.settings["prefix"], progress=progress,

@@ -59,7 +59,7 @@ def test_learner_logs_in_lands_on_beranda_and_continues_in_jupyterlab(page, hub)
         assert card.locator("progress").count() == 1 and "JP" in card.inner_text()
         assert card.locator("a.lanjutkan").inner_text().strip() in ("Lanjutkan", "Buka lagi")
     assert page.locator("#jp-bar").count() == 1 and "JP" in page.locator("#jp-aturan").inner_text()
-    assert "Kerjakan di JupyterLab" in page.locator("#penilaian").inner_text()
+    assert "dibagikan pelatih" in page.locator("#penilaian-cara").inner_text()
     for link in ("#tautan-profil", "#kebutuhan"):
         assert page.locator(link).is_visible()
     screenshot(page, "beranda-desktop.png")
@@ -72,6 +72,9 @@ def test_learner_logs_in_lands_on_beranda_and_continues_in_jupyterlab(page, hub)
     first = cards.first.locator("a.lanjutkan")
     notebook = unquote(first.get_attribute("href")).rsplit("/", 1)[1]
     first.click()
+    # "Lanjutkan" opens the lesson as an app (Voilà); its "Buka di JupyterLab" the notebook
+    page.wait_for_url(f"**/user/{nip}/voila/render/modul/{modules[0]}/{notebook}", timeout=180_000)
+    page.click("#buka-lab")
     page.wait_for_url(f"**/user/{nip}/lab/tree/modul/{modules[0]}/{notebook}", timeout=180_000)
     # the lesson opened in a tab, JupyterLab in Indonesian (the id_ID language pack lags
     # JupyterLab: some menus stay English)

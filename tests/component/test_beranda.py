@@ -68,6 +68,19 @@ def populate(url: str, catalogue) -> None:
                 ("post-test", "post", 1, 2.0, False), ("post-test", "post", 2, 0.0, True)]])
 
 
+def fake_exchange(root: Path) -> dict:
+    """The trainer released the pre-test and the written task (not the post-test, which
+    has synced scores); Maria submitted the written task on 2 March 2026, 01.00 UTC."""
+    outbound = root / "exchange" / MODULE / "outbound"
+    for assignment in ("pre-test", "tugas-tertulis"):
+        (outbound / assignment).mkdir(parents=True)
+    inbound = root / "exchange" / MODULE / "inbound"
+    (inbound / f"{MARIA}+tugas-tertulis+2026-03-02 01:00:00.000000 UTC+YWJj").mkdir(parents=True)
+    return {"assessments": {"exchange_dir": str(root / "exchange"),
+                            "courses_root": str(root / "kursus")},
+            "unix": {"user_prefix": "t-"}}
+
+
 @pytest.fixture(scope="module")
 def monkeypatch_module():
     with pytest.MonkeyPatch.context() as patch:
@@ -83,7 +96,8 @@ async def service(tmp_path_factory, monkeypatch_module):
     session_factory(url)
     catalogue = load_catalogue(ROOT / "courses", url)
     populate(url, catalogue)
-    app = make_app(url, PREFIX, ROOT / "courses", assessments_dir=ROOT / "assessments")
+    app = make_app(url, PREFIX, ROOT / "courses", assessments_dir=ROOT / "assessments",
+                   assessment_places=fake_exchange(tmp_path_factory.mktemp("exchange")))
     sock, port = bind_unused_port()
     server = HTTPServer(app)
     server.add_sockets([sock])
@@ -128,11 +142,11 @@ async def test_a_card_per_module_with_progress_and_the_next_lesson(service):
     assert f'<progress max="{len(module.lessons)}" value="1"' in mine
     assert f"Pelajaran 2: {module.lesson_titles[1]}" in mine  # lesson 01 is done
     link = re.search(rf'id="lanjutkan-{MODULE}" href="([^"]+)"', mine).group(1)
-    # through the hub's spawn (starts a stopped server), then the lesson as distributed
-    # into ~/modul/<module>/<notebook> by belajar.distribute; the base_url is the hub's
+    # through the hub's spawn (starts a stopped server), then the lesson as an app (Voilà)
+    # as distributed into ~/modul/<module>/<notebook> by belajar.distribute; the base_url is the hub's
     assert link.startswith("/@/space%20word/hub/spawn?next=")
     assert unquote(link.split("next=", 1)[1]) == (
-        f"/@/space%20word/user/{MARIA}/lab/tree/modul/{MODULE}/{module.lesson_notebooks[1]}")
+        f"/@/space%20word/user/{MARIA}/voila/render/modul/{MODULE}/{module.lesson_notebooks[1]}")
     # the card says what is left in words, not as a list of exercise ids
     assert "post-test menunggu penilaian pelatih" in mine and module.exercises(module.lessons[1])[0] not in mine
     # a module not started opens at its first lesson
@@ -150,30 +164,37 @@ async def test_jp_bar_pns_minimum_and_pppk_ceiling(service):
     assert "dari paling sedikit" not in pppk
 
 
-async def test_assessments_of_my_courses_with_state_from_synced_scores(service):
+async def test_assessments_of_my_courses_with_their_state(service):
     page, _ = service
     html = (await page(LEARNER)).body.decode()
-    sources = sorted(p.name for p in (ROOT / "assessments" / MODULE / "source").iterdir())
-    for assignment in sources:
-        element(html, f"penilaian-{MODULE}-{assignment}")
     pre = text_of(element(html, f"penilaian-{MODULE}-pre-test"))
     assert "dinilai skor 3.5 dari 4" in pre
-    assert "dikirim 1 Maret 2026 pukul 11.30 WIT" in pre  # Ambon time, Indonesian format
-    post = text_of(element(html, f"penilaian-{MODULE}-post-test"))
+    assert "terkirim 1 Maret 2026 pukul 11.30 WIT" in pre  # Ambon time, Indonesian format
+    post = text_of(element(html, f"penilaian-{MODULE}-post-test"))  # synced, not released
     assert "menunggu penilaian pelatih" in post
     task = text_of(element(html, f"penilaian-{MODULE}-tugas-tertulis"))
-    assert "belum dinilai" in task and "skor" not in task
+    assert "terkirim 2 Maret 2026 pukul 10.00 WIT" in task and "skor" not in task
     # order: pre-test first, post-test last
     assert html.index(f"penilaian-{MODULE}-pre-test") < html.index(
         f"penilaian-{MODULE}-tugas-tertulis") < html.index(f"penilaian-{MODULE}-post-test")
     # only the learner's own courses
     assert 'id="penilaian-manajemen-waktu' not in html
-    how = text_of(element(html, "penilaian-cara"))
-    assert "dilakukan di JupyterLab" in how and "Kerjakan di JupyterLab" in how
-    lab = re.search(r'id="kerjakan-lab" href="([^"]+)"', html).group(1)
-    assert unquote(lab.split("next=", 1)[1]) == f"/@/space%20word/user/{MARIA}/lab"
+    # each row opens the assignment's page on the learner's own server, through the spawn
+    link = re.search(rf'id="buka-{MODULE}-tugas-tertulis" href="([^"]+)"', html).group(1)
+    assert link.startswith("/@/space%20word/hub/spawn?next=")
+    assert unquote(link.split("next=", 1)[1]) == (
+        f"/@/space%20word/user/{MARIA}/belajar/tugas/{MODULE}/tugas-tertulis")
+    assert "Assignments" not in html
     # someone in no course
     assert "Belum ada penilaian untuk Anda" in (await page(f"{YOHANES}:learner")).body.decode()
+
+
+async def test_an_unreleased_source_is_not_listed(service):
+    page, _ = service
+    html = (await page(f"{MARIA}:learner,nbgrader-manajemen-waktu")).body.decode()
+    # manajemen-waktu has sources in assessments/ but nothing released in the exchange
+    assert (ROOT / "assessments" / "manajemen-waktu" / "source").is_dir()
+    assert 'id="penilaian-manajemen-waktu' not in html
 
 
 async def test_links_no_script_and_staff_sections(service):
@@ -188,6 +209,7 @@ async def test_links_no_script_and_staff_sections(service):
     assert 'name="viewport"' in html and "@media (max-width" in html
     assert 'id="tugas-staf"' not in html and 'id="dasbor-sdm"' not in html
     trainer = (await page(f"{RUBEN}:trainer,formgrade-{MODULE}")).body.decode()
+    assert f'id="pelatih-{MODULE}" href="/@/space%20word/services/penilaian/{MODULE}/"' in trainer
     assert f'id="formgrader-{MODULE}" href="/@/space%20word/services/{MODULE}/"' in trainer
 
 
