@@ -17,6 +17,7 @@ import pandas as pd
 
 from asncore import fileio, spreadsheet
 from asncore.constants import JP_CEILING_STATUSES, LOCAL_TZ
+from asncore.timetext import MONTHS, timestamp_text
 from asncore.units import ancestries, tree_order
 
 from .engine import MIN_ITEMS_PER_LEVEL, Report
@@ -24,8 +25,6 @@ from .engine import MIN_ITEMS_PER_LEVEL, Report
 TITLE = "Laporan Kompetensi ASN Pemerintah Kota Ambon"
 FILE_MODE = 0o640  # personal data (NIP, names): the owner and the HR service's group only
 
-MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
-          "September", "Oktober", "November", "Desember"]
 PERIOD_LABELS = {"year": "Per tahun", "quarter": "Per triwulan"}
 KIND_LABELS = {"managerial": "Manajerial", "sociocultural": "Sosial kultural",
                "technical": "Teknis"}
@@ -181,19 +180,6 @@ def date_text(value: Any) -> str:
         return "–"
     d = pd.Timestamp(value)
     return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
-
-
-def timestamp_text(value: dt.datetime | str | None) -> str:
-    """A moment in Ambon's time: ``"14 Mei 2026 pukul 10.30 WIT"``. A naive datetime is
-    UTC (as the platform database stores it); a string is returned as given."""
-    if value is None:
-        return "–"
-    if isinstance(value, str):
-        return value
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.timezone.utc)
-    ts = value.astimezone(LOCAL_TZ)
-    return f"{ts.day} {MONTHS[ts.month - 1]} {ts.year} pukul {ts:%H.%M} WIT"
 
 
 def now() -> dt.datetime:
