@@ -24,6 +24,9 @@ from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.utils import url_path_join
 from tornado import web
 
+from asncore.assignments import assignment_title
+from asncore.style import base_css
+
 from .tugas import NAME, TaskError, TaskFacts, Tasks, when_text
 
 TEMPLATES = Path(__file__).parent / "templates" / "tugas"
@@ -38,11 +41,7 @@ FEEDBACK_CSP = "; ".join([
 ])
 _env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
                           undefined=jinja2.StrictUndefined)
-
-
-def assignment_title(name: str) -> str:
-    titles = {"pre-test": "Pre-test", "post-test": "Post-test", "tugas-tertulis": "Tugas tertulis"}
-    return titles.get(name) or name.replace("-", " ").capitalize()
+_env.globals["base_css"] = base_css()  # the platform's house style (asncore/style)
 
 
 def hub_base_url(base_url: str) -> str:

@@ -28,6 +28,7 @@ from urllib.parse import quote
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from asncore.assignments import assignment_key, assignment_title
 from asncore.db import ItemScore
 from asnhub.assessments import GRADING_SERVICE, course_dir
 from reports.render import timestamp_text
@@ -41,9 +42,6 @@ GRADED, WAITING = "dinilai", "menunggu penilaian pelatih"
 FEEDBACK_READY = "umpan balik tersedia"
 # nbgrader's default Exchange.timestamp_format with Exchange.timezone "UTC"
 SUBMISSION_STAMP = "%Y-%m-%d %H:%M:%S.%f UTC"
-ASSIGNMENT_TITLES = {"pre-test": "Pre-test", "post-test": "Post-test",
-                     "tugas-tertulis": "Tugas tertulis"}
-ASSIGNMENT_ORDER = {"pre-test": 0, "post-test": 2}  # anything else in between
 
 
 def hub_base_url(hub_prefix: str) -> str:
@@ -204,14 +202,6 @@ def task_url(base_url: str, username: str, course: str, assignment: str) -> str:
             f"{quote(course, safe='')}/{quote(assignment, safe='')}")
 
 
-def _assignment_key(name: str) -> tuple[int, str]:
-    return ASSIGNMENT_ORDER.get(name, 1), name
-
-
-def assignment_title(name: str) -> str:
-    return ASSIGNMENT_TITLES.get(name) or name.replace("-", " ").capitalize()
-
-
 def _course_path(settings: dict | None, course: str) -> Path | None:
     if not settings or not _is_plain_name(course):
         return None
@@ -248,7 +238,7 @@ def my_assessments(db: Session, username: str, courses: list[str], settings: dic
         sent = my_submissions(exchange, course, username) if names else {}
         course_path = _course_path(settings, course)
         module = catalogue.get(course)
-        for name in sorted(names, key=_assignment_key):
+        for name in sorted(names, key=assignment_key):
             last_sent = sent.get(name)
             row = {"course": course, "course_title": module.title if module else course,
                    "assignment": name, "title": assignment_title(name),

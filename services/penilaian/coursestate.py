@@ -16,20 +16,14 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
+from asncore.assignments import assignment_key, assignment_title
 from asncore.db import Employee, ItemScore
 from grading.gradebook import Row, assignment_overview
 from reports.render import timestamp_text
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,60}$")
-ASSIGNMENT_TITLES = {"pre-test": "Pre-test", "post-test": "Post-test",
-                     "tugas-tertulis": "Tugas tertulis"}
-ASSIGNMENT_ORDER = {"pre-test": 0, "post-test": 2}  # anything else in between
 STATUS_TEXT = {"graded": "dinilai", "needs_manual": "perlu dinilai manual",
                "flagged": "ditandai", "submitted": "terkumpul, belum dinilai otomatis"}
-
-
-def assignment_title(name: str) -> str:
-    return ASSIGNMENT_TITLES.get(name) or name.replace("-", " ").capitalize()
 
 
 def assignment_names(course_dir: str | Path) -> list[str]:
@@ -37,7 +31,7 @@ def assignment_names(course_dir: str | Path) -> list[str]:
     source = Path(course_dir) / "source"
     names = [p.name for p in source.iterdir() if p.is_dir() and NAME.fullmatch(p.name)] \
         if source.is_dir() else []
-    return sorted(names, key=lambda n: (ASSIGNMENT_ORDER.get(n, 1), n))
+    return sorted(names, key=assignment_key)
 
 
 def overview(course_dir: str | Path, assignment: str) -> list[Row]:
