@@ -17,6 +17,7 @@ import pytest
 
 from asnhub.assessments import course_dir, grader_name
 from tests.support.hub import REPO, running_hub
+from tests.support.learner_tasks import set_courses
 
 pytestmark = pytest.mark.integration
 
@@ -74,15 +75,8 @@ def test_formgrader_opens_for_course_trainer_only(hub, token_for):
 def test_full_assessment_flow(hub, token_for, tmp_path):
     settings = hub.settings
     # make the demo trainer staff of the fixture course through the roster, as an admin would
-    from asnhub.demo import demo_csv
-
-    roster = tmp_path / "roster.csv"
-    roster.write_text(demo_csv().replace(
-        "komunikasi-pelayanan;manajemen-waktu;penanganan-pengaduan;e-government", COURSE))
-    r = subprocess.run([sys.executable, "-m", "asnhub", "--settings", str(hub.settings_file),
-                        "roster", "import", str(roster)], cwd=REPO, capture_output=True, text=True)
-    assert r.returncode == 0, r.stderr
     trainer_acct = hub.by_role("trainer")[0]
+    set_courses(hub, tmp_path, {trainer_acct.username: COURSE})
     from tests.support.client import HubSession, TokenClient
 
     session = HubSession(hub.url)

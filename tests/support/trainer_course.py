@@ -10,14 +10,13 @@ import contextlib
 import json
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
 
-from tests.support.client import HubSession, TokenClient
+from tests.support.client import TokenClient
 from tests.support.hub import REPO, running_hub
+from tests.support.learner_tasks import logged_in_token as token_client  # noqa: F401
+from tests.support.learner_tasks import set_courses, wait_for_service  # noqa: F401
 
 COURSE, ASSIGNMENT = "kursus-uji", "tugas"
 FIXTURE = REPO / "tests/fixtures/assessments" / COURSE
@@ -59,36 +58,12 @@ def hub_with_course(tag: str):
     try:
         assessments = authored_assessments(root)
         with running_hub(tag, {"assessments": {"dir": str(assessments)}}) as hub:
-            make_trainer_of_course(hub, root)
+            # the demo trainer teaches kursus-uji (a roster import, as an admin would);
+            # their groups refresh at their next log-in
+            set_courses(hub, root, {hub.by_role("trainer")[0].username: COURSE})
             yield hub
     finally:
         shutil.rmtree(root, ignore_errors=True)
-
-
-def make_trainer_of_course(hub, tmp_path: Path) -> None:
-    """The demo trainer teaches ``kursus-uji`` (a roster import, as an admin would);
-    their groups refresh at their next log-in."""
-    from asnhub.demo import demo_csv
-
-    roster = tmp_path / "roster.csv"
-    roster.write_text(demo_csv().replace(
-        "komunikasi-pelayanan;manajemen-waktu;penanganan-pengaduan;e-government", COURSE))
-    r = subprocess.run([sys.executable, "-m", "asnhub", "--settings", str(hub.settings_file),
-                        "roster", "import", str(roster)], cwd=REPO, capture_output=True, text=True)
-    assert r.returncode == 0, r.stderr
-
-
-def token_client(hub, account) -> TokenClient:
-    session = HubSession(hub.url)
-    assert session.login(account.username, account.password)
-    return TokenClient(hub.url, session.new_token(account.username))
-
-
-def wait_for_service(client: TokenClient, path: str, timeout: float = 90) -> None:
-    """Hub-managed services start in the background; the proxy answers 503 until then."""
-    deadline = time.monotonic() + timeout
-    while client.get(path).status_code in (502, 503) and time.monotonic() < deadline:
-        time.sleep(1)
 
 
 def learner_submits(client: TokenClient, username: str, letter: str) -> None:
