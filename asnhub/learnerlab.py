@@ -80,6 +80,11 @@ def hidden_settings() -> dict:
         "@jupyterlab/filebrowser-extension:browser": {"showLastModifiedColumn": False},
         # "Restart Kernel?" dialog: restarting from the toolbar just restarts
         "@jupyterlab/apputils-extension:sessionDialogs": {"skipKernelRestartDialog": True},
+        # learners' servers have one kernel (python3): should JupyterLab not match a
+        # notebook to a kernel by itself (seen with ⏩ pressed as a lesson opened), it starts
+        # that one rather than ask in "Pilih Kernel" (its "No Kernel" and "Always start the
+        # preferred kernel" are English; "No Kernel" leaves the lesson without a kernel)
+        "@jupyterlab/notebook-extension:tracker": {"autoStartDefaultKernel": True},
         "@jupyterlab/notebook-extension:panel": {
             "toolbar": [{"name": name, "disabled": True} for name in HIDDEN_TOOLBAR_ITEMS],
         },

@@ -249,3 +249,19 @@ def test_buka_di_jupyterlab_opens_the_same_lesson_in_jupyterlab(page, hub):
     # the notebook itself, code included, for those who want it
     page.locator(".jp-Notebook .jp-Cell").first.wait_for()
     assert page.locator(".jp-Notebook .jp-Cell").count() > 1
+    # the notebook gets its kernel by itself: idle, the page connected, no "Pilih Kernel"
+    client = logged_in(hub.url, learner)
+
+    def lesson_kernel_idle() -> bool:
+        sessions = client.get(f"/user/{learner.username}/api/sessions").json()
+        return any(s["path"] == f"modul/{MODULE}/{NOTEBOOK}" and s["kernel"]
+                   and s["kernel"]["execution_state"] == "idle"
+                   and s["kernel"]["connections"] > 0 for s in sessions)
+
+    assert wait_until(lesson_kernel_idle, 60), "the lesson has no ready kernel in JupyterLab"
+    assert page.locator(".jp-Dialog").count() == 0
+    # ⏩ (restart and run all, as the lesson says) makes the exercises work here too
+    page.locator('.jp-NotebookPanel-toolbar [data-command="notebook:restart-run-all"]').click()
+    check = page.locator(".belajar-latihan button", has_text="Periksa").first
+    check.wait_for(state="visible", timeout=SERVER_START)
+    assert check.is_enabled()
