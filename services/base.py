@@ -111,14 +111,39 @@ def listen(app: web.Application, url: str):
 
 
 def _with_body(method):
-    """Run ``method`` once the streamed body is assembled into ``self.request``."""
+    """Run ``method`` once the streamed body is assembled into ``self.request`` (and
+    raise first what ``prepare`` refused, see :func:`_deferring_refusals`)."""
 
     @functools.wraps(method)
     def run(self, *args, **kwargs):
+        if self._refused is not None:
+            raise self._refused
         self._assemble_body()
         return method(self, *args, **kwargs)
 
     run._with_body = True
+    return run
+
+
+def _deferring_refusals(prepare):
+    """A handler's ``prepare`` whose refusal of a request WITHOUT a body (a GET from the
+    wrong role) is answered from the method instead. The handlers stream bodies, so
+    ``prepare`` runs before Tornado has finished reading the request; an answer sent
+    then makes Tornado close the connection, and the proxy, reusing that connection for
+    the person's next request, answers it 503 ("socket hang up"). A request with a body is
+    still refused in ``prepare``, unread, and its connection closed."""
+
+    @functools.wraps(prepare)
+    def run(self):
+        try:
+            return prepare(self)
+        except web.HTTPError as exc:
+            if self._has_body():
+                raise
+            self._refused = exc
+            return None
+
+    run._deferring = True
     return run
 
 
@@ -147,8 +172,13 @@ class ServiceHandler(HubOAuthenticated, web.RequestHandler):
     _received = 0
     _assembled = False
 
+    _refused: web.HTTPError | None = None  # prepare's refusal, raised by the method
+
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
+        prepare = cls.__dict__.get("prepare")
+        if callable(prepare) and not getattr(prepare, "_deferring", False):
+            cls.prepare = _deferring_refusals(prepare)
         for verb in cls.SUPPORTED_METHODS:
             method = cls.__dict__.get(verb.lower())
             if callable(method) and not getattr(method, "_with_body", False):
@@ -167,16 +197,21 @@ class ServiceHandler(HubOAuthenticated, web.RequestHandler):
         limit = self.max_body_size
         self.request.connection.set_max_body_size(limit)
         length = headers.get("Content-Length")
-        chunked = "chunked" in headers.get("Transfer-Encoding", "").lower()
         if length is not None and not _DIGITS.fullmatch(length.strip()):
             raise web.HTTPError(400, "Content-Length tidak sah")
         if length is not None and int(length) > limit:
             raise web.HTTPError(413, f"isi permintaan lebih dari {self._size(limit)}")
-        has_body = chunked or (length is not None and int(length) > 0)
+        has_body = self._has_body()
         # an anonymous caller's body is never read: no cookie means only a token can
         # identify the caller, and that needs no body (a cookie needs _xsrf from the form)
         if has_body and "Cookie" not in headers and self.current_user is None:
             raise web.HTTPError(403, "perlu token atau log masuk")
+
+    def _has_body(self) -> bool:
+        headers = self.request.headers
+        length = (headers.get("Content-Length") or "").strip()
+        chunked = "chunked" in headers.get("Transfer-Encoding", "").lower()
+        return chunked or (_DIGITS.fullmatch(length) is not None and int(length) > 0)
 
     @staticmethod
     def _size(n: int) -> str:

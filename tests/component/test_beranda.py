@@ -18,7 +18,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
-from jupyterhub.services.auth import HubOAuthenticated
+from jupyterhub.services.auth import HubOAuth, HubOAuthenticated
 from sqlalchemy import insert
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError
 from tornado.httpserver import HTTPServer
@@ -92,6 +92,7 @@ async def service(tmp_path_factory, monkeypatch_module):
     monkeypatch_module.setattr(HubOAuthenticated, "get_current_user", fake_hub_user)
     # as JupyterHub gives it (already URL-escaped), as in its own tests: catches escaping bugs
     monkeypatch_module.setenv("JUPYTERHUB_BASE_URL", "/@/space%20word/")
+    HubOAuth.clear_instance()  # a singleton: one made by an earlier test has another base URL
     url = f"sqlite:///{tmp_path_factory.mktemp('beranda') / 'k.sqlite'}"
     session_factory(url)
     catalogue = load_catalogue(ROOT / "courses", url)
@@ -113,6 +114,7 @@ async def service(tmp_path_factory, monkeypatch_module):
 
     yield page, catalogue
     server.stop()
+    HubOAuth.clear_instance()
 
 
 def text_of(html: str) -> str:
