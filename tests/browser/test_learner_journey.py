@@ -164,6 +164,7 @@ def test_learner_journey_lesson_progress_assessment_feedback(page, hub, tmp_path
     release(trainer, COURSE, ASSIGNMENT)
 
     open_beranda(page, hub, learner)
+    assert "belum dikerjakan" in row_text(page)  # released before she logged in
     page.set_viewport_size({"width": 390, "height": 844})  # Beranda on a phone
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(page, "beranda-ponsel.png")
