@@ -27,6 +27,7 @@ from tornado import web
 from asncore.assignments import assignment_title
 from asncore.style import base_css
 
+from . import feedback_text
 from .tugas import NAME, TaskError, TaskFacts, Tasks, when_text
 
 TEMPLATES = Path(__file__).parent / "templates" / "tugas"
@@ -184,7 +185,7 @@ class FeedbackFileHandler(TaskPage):
             raise web.HTTPError(404)
         self.set_header("Content-Type", "text/html; charset=utf-8")
         self.set_header("Cache-Control", "no-store")
-        self.finish(path.read_bytes())
+        self.finish(feedback_text.indonesian(path.read_text(encoding="utf-8", errors="replace")))
 
 
 def routes(base_url: str) -> list[tuple]:

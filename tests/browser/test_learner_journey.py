@@ -232,6 +232,9 @@ def test_learner_journey_lesson_progress_assessment_feedback(page, hub, tmp_path
     feedback.locator("text=Mohon maaf atas keterlambatan layanan").first.wait_for()
     body = feedback.inner_text()
     assert f"({nip})" in body and "BEGIN HIDDEN TESTS" not in body
+    # nbgrader's English labels put in Indonesian on the way out (belajar.feedback_text)
+    assert "Jawaban Anda" in body and "Nilai:" in body
+    assert not any(word in body for word in ("Student's answer", "Score:", "Test cell", "In\xa0["))
     screenshot(page, "tugas-8-umpan-balik.png")
 
 

@@ -95,6 +95,16 @@ def test_release_collect_status_feedback(course):
     assert "squares(3)" not in html and "BEGIN HIDDEN TESTS" not in html
     assert (exchange / "course101/feedback").exists()
 
+    # what the learner reads (belajar.tugas serves it): nbgrader's labels in Indonesian
+    from belajar.feedback_text import indonesian
+
+    shown = indonesian(html)
+    for english in ("Student's answer", "Test cell", "Score:", "(Top)", "In\xa0[", "Grade cell:"):
+        assert english in html, english  # the template still writes it: the map is current
+        assert english not in shown, english
+    for indonesian_label in ("Jawaban Anda", "Pemeriksaan otomatis", "Nilai:", "(ke atas)"):
+        assert indonesian_label in shown, indonesian_label
+
 
 def test_missing_course_dir_is_a_clear_error(tmp_path):
     r = grading("status", "ps1", "--course-dir", str(tmp_path / "nope"), cwd=tmp_path)
