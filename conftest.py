@@ -26,6 +26,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+import pytest
+
 _SAVED = ("PATH", "BELAJAR_OUTBOX", "KOMPETENSI_URL", "JUPYTERHUB_API_TOKEN", "ASN_SETTINGS")
 _before: dict[str, str | None] = {}
 
@@ -59,3 +61,11 @@ def pytest_unconfigure(config):
             os.environ.pop(name, None)
         else:
             os.environ[name] = value
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module():
+    """``monkeypatch`` for a module-scoped fixture (an in-process service shared by a test
+    file's tests); undone when the module's tests are done."""
+    with pytest.MonkeyPatch.context() as patch:
+        yield patch

@@ -82,12 +82,6 @@ def fake_exchange(root: Path) -> dict:
 
 
 @pytest.fixture(scope="module")
-def monkeypatch_module():
-    with pytest.MonkeyPatch.context() as patch:
-        yield patch
-
-
-@pytest.fixture(scope="module")
 async def service(tmp_path_factory, monkeypatch_module):
     monkeypatch_module.setattr(HubOAuthenticated, "get_current_user", fake_hub_user)
     # as JupyterHub gives it (already URL-escaped), as in its own tests: catches escaping bugs

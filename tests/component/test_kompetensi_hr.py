@@ -37,12 +37,6 @@ def city(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def monkeypatch_module():
-    with pytest.MonkeyPatch.context() as patch:
-        yield patch
-
-
-@pytest.fixture(scope="module")
 async def service(city, monkeypatch_module):
     monkeypatch = monkeypatch_module
     monkeypatch.setattr(HubOAuthenticated, "get_current_user", fake_hub_user)

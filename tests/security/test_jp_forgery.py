@@ -61,12 +61,6 @@ class Clock:
 
 
 @pytest.fixture(scope="module")
-def monkeypatch_module():
-    with pytest.MonkeyPatch.context() as patch:
-        yield patch
-
-
-@pytest.fixture(scope="module")
 async def service(tmp_path_factory, monkeypatch_module):
     def fake_user(handler):
         raw = handler.request.headers.get("X-Test-User")
